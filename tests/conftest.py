@@ -1,0 +1,162 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from apps.core.api_keys import issue_api_key
+from crm.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _worker_available() -> bool:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return bool(settings.CELERY_BROKER_URL) and not engine.endswith("sqlite3")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `worker` need a broker and a server database (.ci/run's second pass); without
+    them they are skipped before any fixture runs, so a skipped one never flushes the database."""
+    if _worker_available():
+        return
+    skip = pytest.mark.skip(reason="needs a real broker and PostgreSQL (CELERY_BROKER_URL, DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path, request):
+    """A fresh cache (throttle counters), a private media folder and eager Celery for every
+    test; tests marked `worker` get the real worker instead (see `celery_worker`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # A transactional test's flush recreates content types with new ids: never reuse cached ones.
+    ContentType.objects.clear_cache()
+    cache.clear()
+    settings.SECURE_SSL_REDIRECT = False  # the test client talks plain HTTP
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PEEPL_THROTTLE_RATE = "100000/min"
+    # Production's PBKDF2 costs ~0.3 s a password; tests create users by the hundred.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    uses_worker = request.node.get_closest_marker("worker") is not None
+    if uses_worker:
+        worker = request.getfixturevalue("celery_worker")
+        settings.MEDIA_ROOT = str(worker.media_root)
+    _set_eager(not uses_worker)
+    yield
+    _set_eager(True)
+    cache.clear()
+
+
+def _set_eager(value: bool) -> None:
+    # Celery reads the namespaced key (CELERY_TASK_ALWAYS_EAGER, from Django's settings) before
+    # the plain one, so with a broker configured only setting both switches the mode.
+    celery_app.conf.task_always_eager = value
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = value
+
+
+class Worker:
+    """A real `celery worker` process on the test database (CI gives it a broker of its own)."""
+
+    def __init__(self, env, media_root: Path, name: str):
+        self.env = env
+        self.name = name
+        self.media_root = media_root
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                self.name,
+            ],
+            env=self.env,
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the Celery worker exited at start-up")
+            if celery_app.control.ping(destination=[self.name], timeout=0.5):
+                return
+        raise RuntimeError("the Celery worker did not answer within 60 s")
+
+    def kill(self):
+        """Kill the worker abruptly (SIGKILL), as a crash would."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Needs a real broker (CELERY_BROKER_URL) and a server database: .ci/run's second pass."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    media_root = tmp_path_factory.mktemp("worker-media")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        CELERY_TASK_ALWAYS_EAGER="0",
+        MEDIA_ROOT=str(media_root),
+    )
+    celery_app.control.purge()  # nothing left over from an earlier, interrupted run
+    worker = Worker(env, media_root, name=name)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw-not-used-123")
+
+
+@pytest.fixture
+def api_key(admin_user):
+    _, raw = issue_api_key(admin_user, "tests")
+    return raw
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
