@@ -1,0 +1,86 @@
+"""The Peepl admin API's conventions: `Authorization: Token`, limit/offset pages of at most 10,
+`{"detail": ...}` errors, 100 calls a minute per key. Every Peepl view derives from PeeplView."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, generics, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from apps.api.common.authentication import ApiKeyAuthentication
+from apps.api.common.errors import error_messages
+from apps.api.common.parsers import LimitedJSONParser
+from apps.api.common.permissions import ModelPermissions
+from apps.api.common.throttling import ApiKeyRateThrottle
+
+NOT_FOUND = {"detail": "Not found."}
+
+
+class PeeplTokenAuthentication(ApiKeyAuthentication):
+    keyword = "Token"
+    www_authenticate = "Token"
+
+
+class PeeplThrottle(ApiKeyRateThrottle):
+    scope = "peepl"
+    rate_setting = "PEEPL_THROTTLE_RATE"
+
+
+class PeeplPagination(LimitOffsetPagination):
+    default_limit = 10
+    max_limit = 10
+
+
+def peepl_exception_handler(exc, context):
+    """DRF's handler, plus: domain rule violations as 400 and every 404 as `Not found.`"""
+    if isinstance(exc, DjangoValidationError):
+        field_map = getattr(context.get("view"), "error_field_map", None)
+        fields, general = error_messages(exc, field_map)
+        if fields:
+            return Response(fields, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": " ".join(general)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+    return exception_handler(exc, context)
+
+
+class PeeplView(APIView):
+    """Base of every Peepl view: authentication, permission, throttle, parsers and errors."""
+
+    authentication_classes = [PeeplTokenAuthentication]
+    permission_classes = [ModelPermissions]
+    throttle_classes = [PeeplThrottle]
+    parser_classes = [LimitedJSONParser]
+    # Domain field names -> Peepl field names, for rule violations raised by the services.
+    error_field_map: dict[str, str] = {}
+
+    def get_exception_handler(self):
+        return peepl_exception_handler
+
+
+class PeeplGenericView(PeeplView, generics.GenericAPIView):
+    pagination_class = None  # Peepl lists are plain arrays unless the spec says "Paginated"
+
+    def respond(self, instance, status_code=status.HTTP_200_OK, serializer_class=None):
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(
+            serializer_class(instance, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def validated(self, data=None, **kwargs):
+        serializer = self.get_serializer(data=self.request.data if data is None else data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    def list_response(self, queryset):
+        """A plain array, or a Peepl page when the view has a pagination class."""
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(queryset, many=True).data)
+
+
+def not_found(request, *args, **kwargs):
+    """Any path under the Peepl mount that matches no route (a missing trailing slash included)."""
+    return JsonResponse(NOT_FOUND, status=404)
