@@ -1,0 +1,182 @@
+"""CRM activities (kind `task`) as CRM.COM writes them, on top of `services`: links to a contact
+and to a lead, order or service request, an address copied from a party's address or from the
+linked record, the assigned user and team, custom field values; and the leads, orders and service
+requests themselves.
+
+Each top-level function runs in one transaction and records the change log; state changes go
+through `services.save_activity`, which keeps the state history.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.core import services as core_services
+from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.models import AppliesTo, CustomField, CustomFieldValue
+from apps.parties.data.countries import COUNTRIES
+
+from . import services
+from .models import Activity, Lead
+
+State = Activity.State
+CRM_FIELDS = {
+    "name",
+    "description",
+    "activity_type",
+    "start",
+    "end",
+    "contact",
+    "lead",
+    "order",
+    "service_request",
+    "owner",
+    "team",
+    "address",
+}
+ALPHA_3 = {alpha_2: alpha_3 for _id, alpha_2, alpha_3, *_rest in COUNTRIES}
+
+
+def address_copy(address) -> dict | None:
+    """The embedded copy of a party address an activity keeps (CRM.COM's activity address)."""
+    if address is None:
+        return None
+    line_1 = " ".join(part for part in (address.street, address.number, address.box) if part)
+    return {
+        "address_line_1": line_1,
+        "address_line_2": address.line2,
+        "state_province_county": address.region,
+        "town_city": address.city,
+        "postal_code": address.postal_code,
+        "country": ALPHA_3.get(address.country, address.country) or None,
+        "lat": float(address.latitude) if address.latitude is not None else None,
+        "lon": float(address.longitude) if address.longitude is not None else None,
+        "google_place_id": None,
+    }
+
+
+def entity_address(*, contact=None, lead=None, order=None, service_request=None):
+    """The address of what the activity is linked to: the order's or service request's, else the
+    contact's default address; None when there is none."""
+    for record in (order, service_request):
+        if record is not None and record.address_id is not None:
+            return record.address
+    if contact is not None:
+        return contact.addresses.filter(is_default=True).first() or contact.addresses.first()
+    return None
+
+
+def activity_fields() -> list[CustomField]:
+    return list(CustomField.objects.filter(applies_to=AppliesTo.ACTIVITY))
+
+
+def check_custom_values(values: dict) -> dict:
+    """{key: raw} -> {CustomField: value}; unknown keys and values that do not fit the field's
+    type are ValidationErrors on `custom_fields`."""
+    fields = {field.key: field for field in activity_fields()}
+    cleaned = {}
+    for key, raw in values.items():
+        field = fields.get(key)
+        if field is None:
+            raise ValidationError({"custom_fields": f'"{key}" is not a custom field of activities.'})
+        try:
+            cleaned[field] = core_services.clean_custom_value(field, raw)
+        except ValidationError as exc:
+            raise ValidationError({"custom_fields": f'"{key}": {" ".join(exc.messages)}'}) from None
+    return cleaned
+
+
+def _replace_custom_values(actor, activity: Activity, values: dict) -> None:
+    cleaned = check_custom_values(values)
+    wanted = {field.pk for field in cleaned}
+    content_type = ContentType.objects.get_for_model(Activity)
+    for row in CustomFieldValue.objects.filter(content_type=content_type, object_id=activity.pk).exclude(
+        field_id__in=wanted
+    ):
+        core_services.delete_custom_field_value(actor, row)
+    for field, value in cleaned.items():
+        core_services.set_custom_field_value(actor, activity, field, value)
+
+
+def _set(activity: Activity, fields: dict) -> None:
+    unknown = set(fields) - CRM_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown fields for a CRM activity: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(activity, name, value)
+
+
+@transaction.atomic
+def create_crm_activity(actor, *, custom_values: dict | None = None, tags=None, **fields) -> Activity:
+    """A new CRM activity (PENDING, its first state recorded), with its custom field values."""
+    if custom_values:
+        check_custom_values(custom_values)
+    activity = Activity(kind=Activity.Kind.TASK)
+    _set(activity, fields)
+    services.save_activity(actor, activity, tags=tags)
+    if custom_values:
+        _replace_custom_values(actor, activity, custom_values)
+    return activity
+
+
+@transaction.atomic
+def update_crm_activity(
+    actor, activity: Activity, *, state: str | None = None, custom_values: dict | None = None, **fields
+) -> Activity:
+    """Change what is given: `state` (the history records a change; COMPLETED stamps the
+    completion), fields, and `custom_values` (replaces the whole set)."""
+    if state is not None and state not in State.values:
+        raise ValidationError({"state": f'"{state}" is not a valid choice.'})
+    if custom_values is not None:
+        check_custom_values(custom_values)
+    _set(activity, fields)
+    if state is not None:
+        activity.state = state
+    services.save_activity(actor, activity)
+    if custom_values is not None:
+        _replace_custom_values(actor, activity, custom_values)
+    return activity
+
+
+# --- Leads, orders and service requests ---------------------------------------------------------
+
+
+def check_reference(obj) -> None:
+    """The rules of a lead (a title), an order or service request (a unique number; the address is
+    the contact's)."""
+    errors = {}
+    if isinstance(obj, Lead):
+        if not (obj.title or "").strip():
+            errors["title"] = "This field may not be blank."
+    else:
+        obj.number = (obj.number or "").strip()
+        if not obj.number:
+            errors["number"] = "This field may not be blank."
+        elif type(obj).objects.filter(number=obj.number).exclude(pk=obj.pk).exists():
+            errors["number"] = "This number is already in use."
+        address = obj.address if obj.address_id is not None else None
+        if address is not None and obj.contact_id is not None and address.party_id != obj.contact_id:
+            errors["address"] = "The address must be an address of the contact."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_reference(actor, obj):
+    """Create or update a Lead, Order or ServiceRequest."""
+    before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+    check_reference(obj)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+    if before is None:
+        log_create(actor, obj)
+    else:
+        log_update(actor, obj, before)
+    return obj
+
+
+@transaction.atomic
+def delete_reference(actor, obj) -> None:
+    """Delete a lead, order or service request; its activities stay, unlinked."""
+    log_delete(actor, obj)
+    obj.delete()
