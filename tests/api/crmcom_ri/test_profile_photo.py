@@ -1,0 +1,123 @@
+"""CRM.COM R profile photo methods: view, add (multipart), remove, and the download URL."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from apps.content.models import File
+from apps.core.models import ObjectChange
+from apps.parties.models import Party
+
+from .conftest import BASE
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg(name="me.jpg", colour="red"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
+def ok(response):
+    assert response.status_code == 200, response.content
+    assert response.json()["status"]["code"] == "OK"
+    return response.json()["data"]
+
+
+def error(response, http, code):
+    assert response.status_code == http, response.content
+    assert response.json()["status"]["code"] == code
+    assert response.json()["data"] is None
+
+
+@pytest.fixture
+def contact_id(crm):
+    response = crm.call("contact_information/create", {"type": "PERSON", "first_name": "L", "last_name": "K"})
+    return response.json()["data"]["id"]
+
+
+def add(crm, contact_id, upload, **extra):
+    data = {"token": crm.token, "contact_information_identifier": f"id={contact_id}", **extra}
+    if upload is not None:
+        data["file"] = upload
+    return crm.post(BASE + "contact_information/profile_photo/add", data, format="multipart")
+
+
+def view(crm, contact_id, **params):
+    return crm.query(
+        "contact_information/profile_photo/view",
+        {"contact_information_identifier": f"id={contact_id}", **params},
+    )
+
+
+def test_add_view_download_remove(crm, contact_id):
+    data = ok(add(crm, contact_id, jpeg()))
+    assert data["file_mime_type"] == "image/jpeg"
+    data = ok(view(crm, contact_id))
+    assert data["file_mime_type"] == "image/jpeg" and data["file_name"] == "me.jpg"
+    assert data["file_content_url"].startswith("/crm/ImageDownloadServlet?id=")
+    photo = File.objects.get()
+    assert photo.party.uuid.hex.upper() == contact_id
+    assert Party.objects.get().profile_photo == photo
+    response = crm.get(f"{data['file_content_url']}&token={crm.token}")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
+    assert crm.get(data["file_content_url"]).status_code == 401  # no token
+    assert ok(view(crm, contact_id, fields_set="file_mime_type")) == {"file_mime_type": "image/jpeg"}
+
+    response = crm.call(
+        "contact_information/profile_photo/remove", {"contact_information_identifier": {"id": contact_id}}
+    )
+    assert ok(response) is None
+    assert ok(view(crm, contact_id)) == {"file_name": None, "file_content_url": None, "file_mime_type": None}
+    assert not File.objects.exists()
+    assert crm.get(f"{data['file_content_url']}&token={crm.token}").status_code == 404
+    # removing again is still OK
+    assert (
+        ok(
+            crm.call(
+                "contact_information/profile_photo/remove",
+                {"contact_information_identifier": {"id": contact_id}},
+            )
+        )
+        is None
+    )
+    assert ObjectChange.objects.filter(content_type__model="file").count() == 2
+
+
+def test_add_replaces_the_photo(crm, contact_id):
+    ok(add(crm, contact_id, jpeg("a.jpg")))
+    ok(add(crm, contact_id, jpeg("b.jpg", "blue")))
+    assert list(File.objects.values_list("name", flat=True)) == ["b.jpg"]
+    assert ok(view(crm, contact_id))["file_name"] == "b.jpg"
+
+
+def test_add_refusals(crm, contact_id):
+    error(add(crm, contact_id, None), 400, "MANDATORY_PARAMETER_MISSING")
+    text = io.BytesIO(b"just some text, not an image")
+    text.name = "photo.jpg"
+    error(add(crm, contact_id, text), 400, "INVALID_PARAMETER_VALUE")
+    error(add(crm, "F" * 32, jpeg()), 404, "NOT_FOUND")
+    response = crm.post(
+        BASE + "contact_information/profile_photo/add",
+        {"contact_information_identifier": f"id={contact_id}", "file": jpeg()},
+        format="multipart",
+    )
+    error(response, 401, "INVALID_TOKEN")
+    assert not File.objects.exists() and Party.objects.get().profile_photo is None
+
+
+def test_photo_too_large_is_refused(crm, contact_id, settings):
+    settings.FILE_UPLOAD_MAX_SIZE = 10
+    error(add(crm, contact_id, jpeg()), 400, "INVALID_PARAMETER_VALUE")
+    assert not File.objects.exists()
+
+
+def test_view_errors(crm, contact_id):
+    error(crm.query("contact_information/profile_photo/view"), 400, "INVALID_IDENTIFIER")
+    error(view(crm, "F" * 32), 404, "NOT_FOUND")
+    error(crm.get(f"/crm/ImageDownloadServlet?id={'F' * 32}&token={crm.token}"), 404, "NOT_FOUND")
