@@ -1,0 +1,7 @@
+"""The Cirrus 2 API at /cirrus/: accounts, contacts, dynamic fields and data, files and folders
+(part 1) and users, departments, KPIs, settings, add-ons and sort groups (part 2), over the
+shared data model (a Cirrus account is an organisation party, a contact a person party).
+
+`toolkit/` holds the API-wide conventions every operation reuses; each resource keeps its
+serializers, filters, views and routes in its own modules, composed by urls.py.
+"""

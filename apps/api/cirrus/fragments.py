@@ -1,0 +1,274 @@
+"""The shapes several Cirrus resources share (spec part 1 §4.1): Address(es) with Coordinates,
+ListedUser, ListedAccount, ListedContact, AccountContact, Tag, ListedFile, IdName. Each is a
+function from prefetched rows to a dict with every key of the shape (null when unset), plus the
+prefetches it needs, so a page of any resource reads a fixed number of queries. The serializers
+beside each function document the shape in the OpenAPI schema.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
+from rest_framework import serializers
+
+from apps.parties.models import Address, CompanyPosition, EmailAddress, Party, Phone
+from apps.parties.services_accounts import ACCOUNT_ADDRESS_CODES
+
+from .toolkit import geo
+from .toolkit.presenters import coordinate, text
+
+User = get_user_model()
+
+
+def nullable(**kwargs):
+    return serializers.CharField(allow_null=True, **kwargs)
+
+
+# --- Users ------------------------------------------------------------------------------------
+
+
+def users_have_profiles() -> bool:
+    """Whether users carry a staff profile (title, phones): core.UserProfile as `user.profile`."""
+    return any(rel.related_name == "profile" and rel.one_to_one for rel in User._meta.related_objects)
+
+
+def user_paths(path: str) -> list[str]:
+    """select_related paths for a ListedUser at `path`."""
+    return [path, f"{path}__profile"] if users_have_profiles() else [path]
+
+
+def users_queryset():
+    """Users for a ListedUser prefetch."""
+    queryset = User.objects.order_by("id")
+    return queryset.select_related("profile") if users_have_profiles() else queryset
+
+
+def _profile_value(user, name: str):
+    try:
+        return text(getattr(user.profile, name))
+    except AttributeError:  # no profile relation, or no profile row (RelatedObjectDoesNotExist)
+        return None
+
+
+class ListedUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = nullable()
+    surname = nullable()
+    title = nullable()
+    email = nullable()
+    phone = nullable()
+    cellphone = nullable()
+
+
+def listed_user(user) -> dict | None:
+    if user is None:
+        return None
+    return {
+        "id": user.pk,
+        "name": text(user.first_name),
+        "surname": text(user.last_name),
+        "title": _profile_value(user, "title"),
+        "email": text(user.email),
+        "phone": _profile_value(user, "phone"),
+        "cellphone": _profile_value(user, "cellphone"),
+    }
+
+
+# --- Addresses --------------------------------------------------------------------------------
+
+
+class CoordinatesSerializer(serializers.Serializer):
+    latitude = nullable(help_text="Degrees, as a string.")
+    longitude = nullable(help_text="Degrees, as a string.")
+    distance = nullable(help_text="Kilometres from `nearto`; null without it.")
+
+
+class AddressSerializer(serializers.Serializer):
+    careof = nullable()
+    name = nullable()
+    street = nullable()
+    zip = nullable()
+    city = nullable()
+    country = nullable(help_text="ISO 3166-1 alpha-2 code.")
+    email = nullable()
+    coordinates = CoordinatesSerializer()
+    number = nullable(help_text="Street number.")
+    letter = nullable(help_text="Door letter.")
+
+
+class AddressesSerializer(serializers.Serializer):
+    visiting = AddressSerializer()
+    delivery = AddressSerializer()
+    invoice = AddressSerializer()
+    postal = AddressSerializer()
+
+
+def coordinates(address: Address | None, nearto=None) -> dict:
+    if address is None:
+        return {"latitude": None, "longitude": None, "distance": None}
+    distance = geo.distance_km(nearto, address.latitude, address.longitude) if nearto else None
+    return {
+        "latitude": coordinate(address.latitude),
+        "longitude": coordinate(address.longitude),
+        "distance": geo.format_km(distance),
+    }
+
+
+def address(row: Address | None, nearto=None) -> dict:
+    if row is None:
+        row = Address(country="")
+    return {
+        "careof": text(row.care_of),
+        "name": text(row.addressee),
+        "street": text(row.street),
+        "zip": text(row.postal_code),
+        "city": text(row.city),
+        "country": text(row.country),
+        "email": text(row.email),
+        "coordinates": coordinates(row if row.pk else None, nearto),
+        "number": text(row.number),
+        "letter": text(row.box),
+    }
+
+
+def account_addresses_prefetch(prefix: str = "") -> Prefetch:
+    """The party's addresses of the four account types, as `account_addresses`."""
+    rows = Address.objects.filter(address_type__code__in=ACCOUNT_ADDRESS_CODES).select_related("address_type")
+    return Prefetch(f"{prefix}addresses", queryset=rows.order_by("id"), to_attr="account_addresses")
+
+
+def typed_address(party: Party, code: str) -> Address | None:
+    for row in party.account_addresses:
+        if row.address_type.code == code:
+            return row
+    return None
+
+
+def addresses(party: Party, nearto=None) -> dict:
+    return {code: address(typed_address(party, code), nearto) for code in ACCOUNT_ADDRESS_CODES}
+
+
+# --- Listed parties ---------------------------------------------------------------------------
+
+
+def contact_details_prefetches(prefix: str = "") -> list[Prefetch]:
+    """A party's primary e-mail (`primary_emails`) and phones (`phone_list`)."""
+    return [
+        Prefetch(
+            f"{prefix}email_addresses",
+            queryset=EmailAddress.objects.filter(is_primary=True),
+            to_attr="primary_emails",
+        ),
+        Prefetch(f"{prefix}phones", queryset=Phone.objects.order_by("id"), to_attr="phone_list"),
+    ]
+
+
+def listed_account_prefetches(prefix: str = "") -> list[Prefetch]:
+    return [*contact_details_prefetches(prefix), account_addresses_prefetch(prefix)]
+
+
+def primary_positions_prefetch(prefix: str = "", *, with_reports_to=False) -> Prefetch:
+    """The person's primary (current) position with its organisation, as `primary_positions`."""
+    related = ["organisation", "reports_to"] if with_reports_to else ["organisation"]
+    rows = CompanyPosition.objects.filter(is_primary=True).select_related(*related)
+    return Prefetch(f"{prefix}company_positions", queryset=rows, to_attr="primary_positions")
+
+
+def primary_position(person: Party) -> CompanyPosition | None:
+    positions = getattr(person, "primary_positions", None)
+    return positions[0] if positions else None
+
+
+class ListedAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = nullable()
+    alt_name = nullable()
+    number = nullable()
+    email = nullable()
+    phone = nullable()
+    cellphone = nullable()
+    coordinates = CoordinatesSerializer()
+
+
+def listed_account(party: Party | None, nearto=None) -> dict | None:
+    """An account in brief; its coordinates are the visiting address's, else the postal one's."""
+    if party is None:
+        return None
+    located = next(
+        (
+            row
+            for code in ("visiting", "postal")
+            if (row := typed_address(party, code)) is not None and row.latitude is not None
+        ),
+        None,
+    )
+    return {
+        "id": party.pk,
+        "name": text(party.name),
+        "alt_name": text(party.alt_name),
+        "number": text(party.account_number),
+        "email": text(party.primary_email),
+        "phone": text(party.first_phone(Phone.Kind.LANDLINE)),
+        "cellphone": text(party.first_phone(Phone.Kind.MOBILE)),
+        "coordinates": coordinates(located, nearto),
+    }
+
+
+class ListedContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = nullable()
+    surname = nullable()
+    title = nullable()
+    email = nullable()
+    officephone = nullable()
+    cellphone = nullable()
+    number = nullable(help_text="Always null: the doc names no source (OQ-24).")
+
+
+def listed_contact(person: Party | None) -> dict | None:
+    """A contact in brief (its `primary_positions` and contact details prefetched)."""
+    if person is None:
+        return None
+    position = primary_position(person)
+    return {
+        "id": person.pk,
+        "name": text(person.first_name),
+        "surname": text(person.last_name),
+        "title": text(position.title) if position else None,
+        "email": text(person.primary_email),
+        "officephone": text(person.first_phone(Phone.Kind.LANDLINE)),
+        "cellphone": text(person.first_phone(Phone.Kind.MOBILE)),
+        "number": None,
+    }
+
+
+def listed_contact_prefetches(prefix: str = "") -> list[Prefetch]:
+    return [*contact_details_prefetches(prefix), primary_positions_prefetch(prefix)]
+
+
+# --- Small shapes -----------------------------------------------------------------------------
+
+
+class IdNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = nullable()
+
+
+def id_name(obj, name: str = "name") -> dict | None:
+    return None if obj is None else {"id": obj.pk, "name": text(getattr(obj, name))}
+
+
+class TagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    type = serializers.CharField(help_text="`company` on accounts, `contact` on contacts (OQ-25).")
+
+
+def tag(row, kind: str) -> dict:
+    return {"id": row.pk, "name": row.name, "type": kind}
+
+
+class ListedFileSerializer(IdNameSerializer):
+    pass
+
+
+def listed_files(rows) -> list[dict]:
+    return [{"id": row.pk, "name": text(row.name)} for row in rows]

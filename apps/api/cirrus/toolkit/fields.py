@@ -1,0 +1,202 @@
+"""Request bodies: DRF serializers with Cirrus's rules and Flask-RESTPlus's messages.
+
+- Types are strict: a string field takes a JSON string, an integer field a JSON integer, a flag
+  0 or 1 (the wrong JSON type is a 400, as the doc's schema validation does).
+- Required means present and not null (`'name' is a required property`); "can not be empty"
+  fields are also non-blank.
+- References by id (`RefField`, `IdObjectsField`) must name an existing record.
+- `id`, `created`, `updated` and read-only fields in a body are ignored; unknown keys too.
+- A PUT is partial (`partial=True`) except for the fields a `CirrusSerializer` lists in
+  `required_on_update`.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+INT64 = 2**63 - 1
+JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
+
+
+def json_type(value) -> str:
+    return "null" if value is None else JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def not_of_type(value, expected: str) -> str:
+    shown = "None" if value is None else repr(value)
+    return f"{shown[:60]} is not of type '{expected}'"
+
+
+class Str(serializers.CharField):
+    """A JSON string (null is "" unless `allow_null`); `allow_blank=False` for the doc's "can not be
+    empty" fields. Surrounding whitespace is kept."""
+
+    json_type = "string"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("required", False)
+        self.null_as_blank = not kwargs.get("allow_null", False) and kwargs.get("allow_blank", True)
+        if self.null_as_blank:
+            kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+        self.error_messages["blank"] = "This field can not be empty."
+
+    def validate_empty_values(self, data):
+        if data is None and self.null_as_blank:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(not_of_type(data, "string"))
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "integer", "nullable": True})
+class Int(serializers.Field):
+    """A JSON integer (null allowed unless `allow_null=False`); `accept_string` also takes digits
+    in a string (the doc's `alternateuserid`). Bounded by `min_value`/`max_value`."""
+
+    json_type = "integer"
+
+    def __init__(self, *, accept_string=False, min_value=None, max_value=None, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        self.accept_string = accept_string
+        self.min_value = -INT64 if min_value is None else min_value
+        self.max_value = INT64 if max_value is None else max_value
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and self.accept_string and data.strip().lstrip("-").isdigit():
+            data = int(data.strip())
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(not_of_type(data, "integer"))
+        if not self.min_value <= data <= self.max_value:
+            raise serializers.ValidationError(f"{data} is not between {self.min_value} and {self.max_value}")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 1})
+class Flag(Int):
+    """A 0/1 integer flag, as a bool."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=1, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int) or data not in (0, 1):
+            raise serializers.ValidationError(f"{data!r} is not one of [0, 1]")
+        return bool(data)
+
+
+@extend_schema_field({"type": "integer", "description": "The id of an existing record."})
+class RefField(Int):
+    """An id that must name a record of `queryset`; validated to the record."""
+
+    def __init__(self, queryset, *, what: str = "", **kwargs):
+        self.queryset = queryset
+        self.what = what or queryset.model._meta.verbose_name
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = super().to_internal_value(data)
+        obj = self.queryset.filter(pk=pk).first()
+        if obj is None:
+            raise serializers.ValidationError(f"No {self.what} with id {pk}.")
+        return obj
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
+    }
+)
+class IdObjectsField(serializers.Field):
+    """`[{"id": 1}, {"id": 2}]` (other keys ignored) -> the records, which must all exist."""
+
+    json_type = "array"
+
+    def __init__(self, queryset, *, what: str = "", **kwargs):
+        kwargs.setdefault("required", False)
+        self.queryset = queryset
+        self.what = what or queryset.model._meta.verbose_name
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            raise serializers.ValidationError(not_of_type(data, "array"))
+        ids = []
+        for item in data:
+            pk = item.get("id") if isinstance(item, dict) else None
+            if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= INT64:
+                raise serializers.ValidationError(f"{item!r} is not an object with an integer 'id'")
+            ids.append(pk)
+        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(f"No {self.what} with id {missing[0]}.")
+        return list({pk: found[pk] for pk in ids}.values())
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class IdListField(serializers.Field):
+    """`[1, 2]` -> the records of `queryset`, which must all exist."""
+
+    json_type = "array"
+
+    def __init__(self, queryset, *, what: str = "", **kwargs):
+        kwargs.setdefault("required", False)
+        self.queryset = queryset
+        self.what = what or queryset.model._meta.verbose_name
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            raise serializers.ValidationError(not_of_type(data, "array"))
+        for item in data:
+            if isinstance(item, bool) or not isinstance(item, int) or not 0 < item <= INT64:
+                raise serializers.ValidationError(not_of_type(item, "integer"))
+        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=data)} if data else {}
+        missing = [pk for pk in data if pk not in found]
+        if missing:
+            raise serializers.ValidationError(f"No {self.what} with id {missing[0]}.")
+        return list({pk: found[pk] for pk in data}.values())
+
+
+class CirrusSerializer(serializers.Serializer):
+    """Base of request serializers: Flask-RESTPlus's "required property" message, and PUT's
+    required fields (`required_on_update`) enforced even on a partial update."""
+
+    required_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            field.error_messages["required"] = f"'{name}' is a required property"
+            if field.required:
+                field.error_messages["null"] = f"'{name}' is a required property"
+            else:
+                expected = getattr(field, "json_type", "object")
+                field.error_messages["null"] = f"None is not of type '{expected}'"
+        return fields
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"body": not_of_type(data, "object")})
+        if self.partial and self.required_on_update:
+            missing = {
+                name: f"'{name}' is a required property"
+                for name in self.required_on_update
+                if data.get(name) is None
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().to_internal_value(data)
