@@ -156,9 +156,6 @@ def check_dates(start, end, field="end_date"):
         raise ValidationError({field: "The end date must not be before the start date."})
 
 
-_check_dates = check_dates
-
-
 def _stamp_consents(actor, party: Party, fields: dict) -> None:
     """Giving a marketing consent flag (even unchanged) records when and by whom it was set."""
     for name in CONSENT_FIELDS:
@@ -558,7 +555,7 @@ def add_education(actor, person: Party, **fields) -> Education:
     _require_person(person)
     education = Education(person=person)
     _set_fields(education, fields, {"school", "degree", "start_date", "end_date", "description"})
-    _check_dates(education.start_date, education.end_date)
+    check_dates(education.start_date, education.end_date)
     _validated_save(education)
     log_create(actor, education, parent=person)
     person.touch()
@@ -569,7 +566,7 @@ def add_education(actor, person: Party, **fields) -> Education:
 def update_education(actor, education: Education, **fields) -> Education:
     before = snapshot(education)
     _set_fields(education, fields, {"school", "degree", "start_date", "end_date", "description"})
-    _check_dates(education.start_date, education.end_date)
+    check_dates(education.start_date, education.end_date)
     _validated_save(education)
     log_update(actor, education, before, parent=education.person)
     education.person.touch()
@@ -610,14 +607,11 @@ def check_position(position: CompanyPosition):
         position.reports_to_id == position.person_id or position.reports_to.kind != Party.Kind.PERSON
     ):
         raise ValidationError({"reports_to": "A superior is another person."})
-    _check_dates(position.start_date, position.end_date)
-
-
-_check_position = check_position
+    check_dates(position.start_date, position.end_date)
 
 
 def _save_position(actor, position: CompanyPosition, before=None):
-    _check_position(position)
+    check_position(position)
     if position.is_primary:
         _demote(
             actor,
@@ -687,9 +681,6 @@ def check_group_parent(group: Group):
         ancestor = ancestor.parent
 
 
-_check_group_parent = check_group_parent
-
-
 @transaction.atomic
 def create_group(actor, **fields) -> Group:
     group = Group()
@@ -703,7 +694,7 @@ def create_group(actor, **fields) -> Group:
 def update_group(actor, group: Group, **fields) -> Group:
     before = snapshot(group)
     _set_fields(group, fields, GROUP_FIELDS)
-    _check_group_parent(group)
+    check_group_parent(group)
     _validated_save(group)
     log_update(actor, group, before)
     return group
@@ -764,7 +755,7 @@ def delete_combination(actor, combination: Combination) -> None:
 
 @transaction.atomic
 def add_membership(actor, party: Party, *, combination: Combination, start_date, end_date=None) -> Membership:
-    _check_dates(start_date, end_date)
+    check_dates(start_date, end_date)
     membership = Membership(party=party, combination=combination, start_date=start_date, end_date=end_date)
     _validated_save(membership)
     log_create(actor, membership, parent=party)
@@ -776,7 +767,7 @@ def add_membership(actor, party: Party, *, combination: Combination, start_date,
 def update_membership(actor, membership: Membership, **fields) -> Membership:
     before = snapshot(membership)
     _set_fields(membership, fields, {"combination", "start_date", "end_date"})
-    _check_dates(membership.start_date, membership.end_date)
+    check_dates(membership.start_date, membership.end_date)
     _validated_save(membership)
     log_update(actor, membership, before, parent=membership.party)
     membership.party.touch()

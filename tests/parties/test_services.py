@@ -432,7 +432,6 @@ class TestDelete:
         assert position.company_name == "Acme"
         assert_logged(position, "update", actor, parent=person)
 
-
     def test_a_party_with_financial_accounts_is_not_deleted(self, actor, person):
         from apps.accounts.models import Account
         from apps.accounts.services import create_account
