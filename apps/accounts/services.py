@@ -20,12 +20,13 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.db import unique_or
 from apps.parties.models import Party
 
 from .models import Account, Classification, LedgerEntry
@@ -155,11 +156,8 @@ def create_account(
     if primary:
         _unmark_primary(actor, party.pk)
     account.is_primary = primary
-    try:
-        with transaction.atomic():
-            account.save()
-    except IntegrityError:  # a concurrent writer that did not lock the party
-        raise ValidationError({"currency": DUPLICATE_CURRENCY}) from None
+    with unique_or({"currency": DUPLICATE_CURRENCY}):  # a concurrent writer that did not lock the party
+        account.save()
     account.number = f"AC{account.pk:08d}"
     if not account.name:
         account.name = f"{account.number} {party.display_name}".strip()[:255]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .changelog import log_create, log_delete, log_update, snapshot
+from .db import unique_or
 from .models import VALUE_COLUMNS, CustomField, CustomFieldValue
 
 FieldType = CustomField.FieldType
@@ -117,11 +118,13 @@ def create_custom_field_value(actor, obj, field: CustomField, raw) -> CustomFiel
     if field.applies_to not in custom_field_targets(obj):
         raise ValidationError({"field": "This custom field does not apply to this object."})
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    taken = {"field": "This object already has a value for this custom field."}
     if CustomFieldValue.objects.filter(field=field, content_type=content_type, object_id=obj.pk).exists():
-        raise ValidationError({"field": "This object already has a value for this custom field."})
+        raise ValidationError(taken)
     row = CustomFieldValue(field=field, content_type=content_type, object_id=obj.pk)
     _assign(row, clean_custom_value(field, raw))
-    row.save()
+    with unique_or(taken):
+        row.save()
     log_create(actor, row, parent=obj)
     _touch(obj)
     return row

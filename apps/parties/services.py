@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from apps.core.changelog import log_create, log_delete, log_update, log_values, snapshot
+from apps.core.db import unique_or
 
 from .models import (
     Address,
@@ -741,9 +742,11 @@ def delete_function(actor, function: Function) -> None:
 
 @transaction.atomic
 def create_combination(actor, *, group: Group, function: Function) -> Combination:
+    taken = {"function": "This group already has this function."}
     if Combination.objects.filter(group=group, function=function).exists():
-        raise ValidationError({"function": "This group already has this function."})
-    combination = Combination.objects.create(group=group, function=function)
+        raise ValidationError(taken)
+    with unique_or(taken):
+        combination = Combination.objects.create(group=group, function=function)
     log_create(actor, combination)
     return combination
 

@@ -361,3 +361,20 @@ def test_organisation_values_are_stored_against_the_party_table(actor):
     row = services.set_custom_field_value(actor, organisation, cf, True)
     assert row.content_type == party_ct()
     assert organisation.custom_field_values.get() == row
+
+
+@pytest.mark.django_db
+def test_a_unique_row_a_concurrent_writer_won_is_a_validation_error_not_a_500():
+    """The services check uniqueness first; `unique_or` covers the insert that loses the race."""
+    from django.db import transaction
+
+    from apps.core.db import unique_or
+    from apps.parties.models import Combination, Function, Group
+
+    group, function = Group.objects.create(name="Board"), Function.objects.create(name="Chair")
+    Combination.objects.create(group=group, function=function)
+    with transaction.atomic():
+        with pytest.raises(ValidationError) as caught, unique_or({"function": "taken"}):
+            Combination.objects.create(group=group, function=function)
+        assert caught.value.message_dict == {"function": ["taken"]}
+        assert Combination.objects.count() == 1  # the outer transaction is still usable
