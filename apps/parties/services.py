@@ -459,10 +459,17 @@ def add_phone(
         is_primary=is_primary,
         is_active=is_active,
     )
+    if is_primary:
+        _demote(actor, _same_kind_phones(row), party)
     _validated_save(row)
     log_create(actor, row, parent=party)
     party.touch()
     return row
+
+
+def _same_kind_phones(row: Phone):
+    """The party's other numbers of the row's kind and context: one of them is the primary."""
+    return row.party.phones.filter(kind=row.kind, context=row.context).exclude(pk=row.pk)
 
 
 @transaction.atomic
@@ -473,6 +480,8 @@ def update_phone(actor, row: Phone, **fields) -> Phone:
         fields,
         {"number", "kind", "context", "description", "area_code", "country", "is_primary", "is_active"},
     )
+    if row.is_primary:
+        _demote(actor, _same_kind_phones(row), row.party)
     _validated_save(row)
     log_update(actor, row, before, parent=row.party)
     row.party.touch()

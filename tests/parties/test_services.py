@@ -655,6 +655,20 @@ class TestPhones:
         services.set_phone(actor, person, Phone.Kind.LANDLINE, "")
         assert list(person.phones.values_list("pk", flat=True)) == [second.pk]
 
+    def test_one_primary_number_per_kind_and_context(self, actor, person):
+        home = services.add_phone(actor, person, number="1", kind=Phone.Kind.MOBILE, is_primary=True)
+        work = services.add_phone(
+            actor, person, number="2", kind=Phone.Kind.MOBILE, context="business", is_primary=True
+        )
+        landline = services.add_phone(actor, person, number="3", is_primary=True)
+        newer = services.add_phone(actor, person, number="4", kind=Phone.Kind.MOBILE, is_primary=True)
+        primaries = set(person.phones.filter(is_primary=True).values_list("pk", flat=True))
+        assert primaries == {work.pk, landline.pk, newer.pk}  # `home` was demoted, logged
+        assert assert_logged(home, "update", actor, parent=person).changed_fields == ["is_primary"]
+        services.update_phone(actor, home, is_primary=True)
+        primaries = set(person.phones.filter(is_primary=True).values_list("pk", flat=True))
+        assert primaries == {work.pk, landline.pk, home.pk}
+
 
 # --- Educations and company positions -------------------------------------------------------
 
