@@ -22,7 +22,7 @@ run: install
 	@echo
 	@$(PY) manage.py demo_admin
 	@echo "Admin:    http://$(HOST)/admin/"
-	@echo "API docs: http://$(HOST)/api/docs/peepl/"
+	@echo "API docs: http://$(HOST)/api/docs/{peepl,crmcom-ri,incwo,crmcom,cirrus}/"
 	@echo
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
