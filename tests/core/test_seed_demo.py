@@ -84,3 +84,35 @@ def test_seed_demo_with_bulk_parties():
     # a second bulk run adds 500 more, with no clashes (uuids, e-mails)
     seed("--parties", "500")
     assert Party.objects.count() == before + 1000
+
+
+def test_bulk_parties_keep_every_index_and_a_failed_load_changes_nothing(monkeypatch):
+    """On SQLite the bulk load drops the secondary indexes and builds them again at the end."""
+    from django.db import connection
+
+    from apps.parties.demo import parties as demo_parties
+
+    def index_sql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            return cursor.fetchall()
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the indexes are deferred on SQLite only")
+    indexes = index_sql()
+    seed("--parties", "50")
+    assert index_sql() == indexes
+    parties = Party.objects.count()
+
+    flush = demo_parties.BulkInsert.flush
+
+    def dies_at_the_last_table(self):
+        if "core_customfieldvalue" in self.sql:  # parties, addresses... are in by now
+            raise RuntimeError("the load dies halfway")
+        return flush(self)
+
+    monkeypatch.setattr(demo_parties.BulkInsert, "flush", dies_at_the_last_table)
+    with pytest.raises(RuntimeError):
+        demo_parties.seed_parties_bulk(50, io.StringIO())
+    assert index_sql() == indexes
+    assert Party.objects.count() == parties  # nothing of the failed load stays
