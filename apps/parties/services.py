@@ -660,22 +660,32 @@ def delete_company_position(actor, position: CompanyPosition) -> None:
 
 
 @transaction.atomic
+def end_company_position(actor, position: CompanyPosition) -> CompanyPosition:
+    """The job is over: no longer the person's current one, ended today unless it has an end."""
+    ended = position.end_date or max(timezone.localdate(), position.start_date or datetime.date.min)
+    return update_company_position(actor, position, is_primary=False, end_date=ended)
+
+
+@transaction.atomic
 def set_employer(actor, person: Party, organisation: Party | None, *, title=None, department=None):
-    """Make `organisation` the person's primary employer (None ends it), keeping the position's
-    title and department unless given."""
+    """Make `organisation` the person's current (primary) employer; None: no current employer.
+    A job at another employer is ended, not rewritten: it keeps its organisation, stops being the
+    primary one and gets today as its end date (unless it has one), so the job history stays
+    true. At the same employer, the title and department given change in place."""
     current = CompanyPosition.objects.filter(person=person, is_primary=True).first()
+    if current is not None and (organisation is None or current.organisation_id != organisation.pk):
+        end_company_position(actor, current)
+        current = None
     if organisation is None:
-        if current is not None:
-            delete_company_position(actor, current)
         return None
-    changes = {"organisation": organisation}
+    changes = {}
     if title is not None:
         changes["title"] = title
     if department is not None:
         changes["department"] = department
     if current is None:
-        return add_company_position(actor, person, is_primary=True, **changes)
-    return update_company_position(actor, current, **changes)
+        return add_company_position(actor, person, organisation=organisation, is_primary=True, **changes)
+    return update_company_position(actor, current, **changes) if changes else current
 
 
 # --- Groups, functions, combinations, memberships -------------------------------------------

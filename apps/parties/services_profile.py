@@ -129,7 +129,8 @@ def remove_email(actor, row: EmailAddress) -> None:
 
 @transaction.atomic
 def set_current_job(actor, person: Party, job: Job) -> CompanyPosition | None:
-    """Set the person's primary position: employer organisation, title, department. A position
+    """Set the person's primary position: employer organisation, title, department. A job at
+    another employer is ended (services.end_company_position) and a new one starts; a position
     left with none of them is removed."""
     current = CompanyPosition.objects.filter(person=person, is_primary=True).first()
     values = {
@@ -144,6 +145,12 @@ def set_current_job(actor, person: Party, job: Job) -> CompanyPosition | None:
     if values["organisation"] is not None and values["organisation"].kind != Party.Kind.ORGANISATION:
         raise ValidationError({"organisation": "Not an organisation."})
     empty = values["organisation"] is None and not values["title"] and not values["department"]
+    if current is not None and current.organisation_id not in (
+        None,
+        getattr(values["organisation"], "pk", None),
+    ):
+        services.end_company_position(actor, current)
+        current = None
     if current is None:
         if empty:
             return None

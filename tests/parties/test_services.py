@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from apps.core.models import CustomFieldValue, ObjectChange
 from apps.core.services import set_custom_field_value
@@ -784,15 +785,24 @@ class TestCompanyPositions:
     def test_set_employer_creates_changes_and_ends(self, actor, person, organisation):
         position = services.set_employer(actor, person, organisation, title="CEO", department="Board")
         assert (position.is_primary, position.organisation, position.title) == (True, organisation, "CEO")
-        other = OrganisationFactory(name="Other")
-        changed = services.set_employer(actor, person, other)
-        assert changed.pk == position.pk
-        changed.refresh_from_db()
-        assert (changed.organisation, changed.title, changed.department) == (other, "CEO", "Board")
-        services.set_employer(actor, person, other, title="Chair")
+        services.set_employer(actor, person, organisation, title="Chair")  # same employer: in place
         assert CompanyPosition.objects.get(pk=position.pk).title == "Chair"
+
+        other = OrganisationFactory(name="Other")
+        changed = services.set_employer(actor, person, other, title="Adviser")
+        assert changed.pk != position.pk  # a new job; the old one is ended, not rewritten
+        assert (changed.organisation, changed.title, changed.is_primary) == (other, "Adviser", True)
+        position.refresh_from_db()
+        assert (position.organisation, position.title, position.is_primary) == (organisation, "Chair", False)
+        assert position.end_date == timezone.localdate()
+        assert assert_logged(position, "update", actor, parent=person).changed_fields == [
+            "end_date",
+            "is_primary",
+        ]
+
         assert services.set_employer(actor, person, None) is None
         assert not person.company_positions.filter(is_primary=True).exists()
+        assert person.company_positions.count() == 2  # both jobs kept, ended
         assert services.set_employer(actor, person, None) is None  # nothing left to end
 
     def test_set_employer_refuses_a_person_as_employer(self, actor, person):

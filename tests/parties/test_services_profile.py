@@ -5,6 +5,7 @@ accounts, the primary e-mail, custom values by key, and atomic profile writes.""
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from apps.core.models import CustomFieldValue, ObjectChange
 from apps.parties import services
@@ -109,9 +110,29 @@ def test_current_job(actor):
     sp.set_current_job(actor, person, sp.Job(department="Sales"))
     position.refresh_from_db()
     assert (position.organisation, position.title, position.department) == (firm, "Buyer", "Sales")
+    other = OrganisationFactory()
+    moved = sp.set_current_job(actor, person, sp.Job(organisation=other))
+    assert moved.pk != position.pk  # a new job; the one at `firm` is ended, not rewritten
+    assert (moved.organisation, moved.title, moved.department, moved.is_primary) == (
+        other,
+        "Buyer",
+        "Sales",
+        True,
+    )
+    position.refresh_from_db()
+    assert (position.organisation, position.is_primary, position.end_date) == (
+        firm,
+        False,
+        timezone.localdate(),
+    )
     assert sp.set_current_job(actor, person, sp.Job(organisation=None, title="", department=None)) is None
-    assert not CompanyPosition.objects.exists()
+    assert not CompanyPosition.objects.filter(is_primary=True).exists()
+    assert CompanyPosition.objects.count() == 2  # the job history stays
     assert sp.set_current_job(actor, person, sp.Job()) is None
+
+    loose = sp.set_current_job(actor, person, sp.Job(title="Consultant"))  # no employer
+    assert sp.set_current_job(actor, person, sp.Job(title="")) is None
+    assert not CompanyPosition.objects.filter(pk=loose.pk).exists()  # nothing worth keeping
 
 
 def test_an_employer_must_be_an_organisation(actor):
