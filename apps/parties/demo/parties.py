@@ -687,7 +687,7 @@ def deferred_indexes(connection, models):
     tables = {model._meta.db_table for model in models}
     with connection.cursor() as cursor:
         cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, for this connection only
+        cursor.execute("PRAGMA cache_size = -1048576")  # up to 1 GiB, for this connection only
         listed = cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'")
         indexes = [
             (name, sql)
