@@ -17,18 +17,23 @@ def with_contact_details(queryset: QuerySet) -> QuerySet:
     )
 
 
-def members_on(kind: str, day=None, *, group=None, function=None, combination=None) -> QuerySet:
-    """Parties of `kind` holding, on `day` (today by default), a membership of the combination,
-    or of any combination of the group / function. Direct group only, not subgroups."""
-    day = day or timezone.localdate()
-    memberships = Membership.objects.active_on(day).filter(party=OuterRef("pk"))
+def has_membership(day=None, *, group=None, function=None, combination=None) -> Exists:
+    """A condition on parties: holding, on `day` (today by default), a membership of the
+    combination, or of any combination of the group / function. Direct group only."""
+    memberships = Membership.objects.active_on(day or timezone.localdate()).filter(party=OuterRef("pk"))
     if combination is not None:
         memberships = memberships.filter(combination=combination)
     if group is not None:
         memberships = memberships.filter(combination__group=group)
     if function is not None:
         memberships = memberships.filter(combination__function=function)
-    return Party.objects.filter(kind=kind).filter(Exists(memberships)).order_by("id")
+    return Exists(memberships)
+
+
+def members_on(kind: str, day=None, *, group=None, function=None, combination=None) -> QuerySet:
+    """Parties of `kind` that are members on `day` (see `has_membership`)."""
+    condition = has_membership(day, group=group, function=function, combination=combination)
+    return Party.objects.filter(kind=kind).filter(condition).order_by("id")
 
 
 def segment_members(segment: Segment) -> QuerySet:

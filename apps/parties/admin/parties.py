@@ -63,7 +63,7 @@ from apps.parties.models import (
     Segment,
 )
 from apps.parties.rules import PARTY_RULES
-from apps.parties.selectors import segment_members, with_contact_details
+from apps.parties.selectors import has_membership, segment_members, with_contact_details
 
 # --- Helpers --------------------------------------------------------------------------------
 
@@ -181,8 +181,7 @@ class GroupFilter(_IdFilter):
         pk = self.value_id()
         if pk is None:
             return queryset
-        active = Membership.objects.active_on(timezone.localdate())
-        return queryset.filter(Exists(active.filter(party=OuterRef("pk"), combination__group_id=pk)))
+        return queryset.filter(has_membership(group=pk))
 
 
 class FunctionFilter(_IdFilter):
@@ -196,8 +195,7 @@ class FunctionFilter(_IdFilter):
         pk = self.value_id()
         if pk is None:
             return queryset
-        active = Membership.objects.active_on(timezone.localdate())
-        return queryset.filter(Exists(active.filter(party=OuterRef("pk"), combination__function_id=pk)))
+        return queryset.filter(has_membership(function=pk))
 
 
 class SegmentFilter(_IdFilter):
