@@ -10,9 +10,9 @@ from apps.api.cirrus.serializers_accounts import (
     AccountSerializer,
     AccountTypeSerializer,
 )
-from apps.core.models import ObjectChange
+from apps.core.models import ObjectChange, Role
 from apps.parties import services, services_accounts
-from apps.parties.models import AccountType, MonthlyBudget, Party, Phone
+from apps.parties.models import AccountGroup, AccountType, MonthlyBudget, Party, Phone
 from apps.sales.models import Activity
 from tests.factories import PersonFactory, TagFactory
 
@@ -1087,3 +1087,28 @@ def test_account_services_log_with_the_actor(admin_user, user):
     changes = ObjectChange.objects.filter(object_id=party.pk, user=admin_user, action="update")
     assert [c.after for c in changes if "followers" in (c.after or {})] == [{"followers": [user.pk]}]
     services.update_party(admin_user, party, primary_contact=None)
+
+
+@pytest.mark.parametrize(
+    "path, add",
+    [
+        ("accountgroups", lambda n: AccountGroup.objects.create(name=f"Group {n}")),
+        ("accounts/types", lambda n: AccountType.objects.create(name=f"Type {n}", sort_order=100 + n)),
+        ("roles", lambda n: Role.objects.create(name=f"Role {n}")),
+    ],
+)
+def test_lookup_lists_cost_the_same_whatever_their_size(cirrus, path, add):
+    add(0)  # an empty page skips the page query: compare one row with many
+    count_queries(lambda: cirrus.call("get", path))  # the key's first use of the minute is recorded once
+    few, _ = count_queries(lambda: cirrus.call("get", path))
+    for n in range(1, 6):
+        add(n)
+    many, response = count_queries(lambda: cirrus.call("get", path))
+    assert response.status_code == 200
+    assert "5" in {name[-1] for name in _names(response.json())}  # the new rows are listed
+    assert many == few
+
+
+def _names(body) -> list[str]:
+    items = body["items"] if isinstance(body, dict) else body
+    return [item["name"] for item in items]
