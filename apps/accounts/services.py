@@ -25,7 +25,7 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.changelog import log_create, log_delete, log_save, log_update, snapshot, stored_snapshot
 from apps.core.db import unique_or
 from apps.parties.models import Party
 
@@ -317,15 +317,11 @@ def ledger_mismatches():
 # --- Lookups: classifications and payment terms -------------------------------------------------
 
 
-def _snapshot_from_db(obj):
-    return snapshot(type(obj).objects.get(pk=obj.pk))
-
-
 @transaction.atomic
 def save_lookup(actor, obj):
     """Create or update a Classification or PaymentTerm. Marking one default un-marks the
     previous default."""
-    before = _snapshot_from_db(obj) if obj.pk else None
+    before = stored_snapshot(obj)
     obj.name = (obj.name or "").strip()
     if not obj.name:
         raise ValidationError({"name": "This field may not be blank."})
@@ -339,10 +335,7 @@ def save_lookup(actor, obj):
             log_update(actor, other, other_before)
     obj.full_clean(validate_unique=False, validate_constraints=False)
     obj.save()
-    if before is None:
-        log_create(actor, obj)
-    else:
-        log_update(actor, obj, before)
+    log_save(actor, obj, before)
     return obj
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.changelog import log_delete, log_save, stored_snapshot
 
 from .models import (
     SIBLING_NAME_TAKEN,
@@ -60,17 +60,6 @@ def _validated_save(obj, **kwargs):
     obj.save(**kwargs)
 
 
-def _before(obj):
-    return snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
-
-
-def _log_save(actor, obj, before, parent=None):
-    if before is None:
-        log_create(actor, obj, parent=parent)
-    else:
-        log_update(actor, obj, before, parent=parent)
-
-
 def _check_permissions(obj):
     if not isinstance(obj.permissions, list):
         raise ValidationError({"permissions": "Must be a list."})
@@ -81,14 +70,14 @@ def _check_permissions(obj):
 
 @transaction.atomic
 def save_news_post(actor, post: NewsPost) -> NewsPost:
-    before = _before(post)
+    before = stored_snapshot(post)
     if post.publish_date is None:
         post.publish_date = timezone.now()
     if post.author_id is None and before is None and getattr(actor, "is_authenticated", False):
         post.author = actor
     _check_permissions(post)
     _validated_save(post)
-    _log_save(actor, post, before)
+    log_save(actor, post, before)
     return post
 
 
@@ -135,12 +124,12 @@ def check_folder(folder: Folder) -> None:
 
 @transaction.atomic
 def save_folder(actor, folder: Folder) -> Folder:
-    before = _before(folder)
+    before = stored_snapshot(folder)
     folder.name = (folder.name or "").strip()
     _check_permissions(folder)
     check_folder(folder)
     _validated_save(folder)
-    _log_save(actor, folder, before)
+    log_save(actor, folder, before)
     return folder
 
 
@@ -194,7 +183,7 @@ def _save_stored(actor, obj, before, parent=None):
     try:
         with transaction.atomic():
             _validated_save(obj)
-            _log_save(actor, obj, before, parent=parent)
+            log_save(actor, obj, before, parent=parent)
     except BaseException:
         obj.file.storage.delete(name)
         raise
@@ -252,17 +241,17 @@ def add_attachment(actor, owner, upload, *, name: str | None = None, info: Uploa
 
 @transaction.atomic
 def update_file(actor, file: File, **fields) -> File:
-    before = _before(file)
+    before = stored_snapshot(file)
     _set_fields(file, fields, FILE_FIELDS)
     if not (file.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(file)
-    _log_save(actor, file, before)
+    log_save(actor, file, before)
     return file
 
 
 def _replace_content(actor, obj, upload, info, task):
-    before = _before(obj)
+    before = stored_snapshot(obj)
     old_names = obj.stored_names()
     _store(obj, upload, info, obj.name)
     _save_stored(actor, obj, before)
@@ -292,12 +281,12 @@ def delete_file(actor, file: File) -> None:
 
 @transaction.atomic
 def save_album(actor, album: PictureAlbum) -> PictureAlbum:
-    before = _before(album)
+    before = stored_snapshot(album)
     _check_permissions(album)
     if not (album.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(album)
-    _log_save(actor, album, before)
+    log_save(actor, album, before)
     return album
 
 
@@ -352,12 +341,12 @@ def add_picture(
 
 @transaction.atomic
 def update_picture(actor, picture: Picture, **fields) -> Picture:
-    before = _before(picture)
+    before = stored_snapshot(picture)
     _set_fields(picture, fields, PICTURE_FIELDS)
     if not (picture.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(picture)
-    _log_save(actor, picture, before, parent=picture.album)
+    log_save(actor, picture, before, parent=picture.album)
     return picture
 
 

@@ -34,6 +34,12 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
+def stored_snapshot(obj: models.Model) -> dict | None:
+    """The stored row's snapshot, for an instance the caller (a form, the admin) has already
+    changed in memory; None for an instance not saved yet."""
+    return snapshot(type(obj)._base_manager.get(pk=obj.pk)) if obj.pk else None
+
+
 def _user_fields(actor):
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"user": None, "user_name": ""}
@@ -72,6 +78,13 @@ def log_update(actor, obj, before: dict, parent=None):
     if after == before:
         return None
     return _record(actor, obj, ObjectChange.Action.UPDATE, before, after, parent)
+
+
+def log_save(actor, obj, before: dict | None, parent=None):
+    """Record a save: a create when there was nothing `before`, else an update against it."""
+    if before is None:
+        return log_create(actor, obj, parent=parent)
+    return log_update(actor, obj, before, parent=parent)
 
 
 def log_values(actor, obj, before: dict, after: dict, parent=None):

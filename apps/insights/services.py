@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.changelog import log_create, log_delete, log_save, stored_snapshot
 from apps.core.rules import OPERATORS
 
 from .models import Insight, InsightExport
@@ -116,16 +116,13 @@ def _check_insight(insight: Insight) -> None:
 @transaction.atomic
 def save_insight(actor, insight: Insight) -> Insight:
     """Create or update an insight whose fields are set (the admin's way in)."""
-    before = snapshot(Insight.objects.get(pk=insight.pk)) if insight.pk else None
+    before = stored_snapshot(insight)
     _check_insight(insight)
     insight.full_clean(validate_unique=False, validate_constraints=False)
     if before is None and insight.created_by_id is None and getattr(actor, "is_authenticated", False):
         insight.created_by = actor
     insight.save()
-    if before is None:
-        log_create(actor, insight)
-    else:
-        log_update(actor, insight, before)
+    log_save(actor, insight, before)
     return insight
 
 

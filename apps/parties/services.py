@@ -14,7 +14,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from apps.core.changelog import log_create, log_delete, log_update, log_values, snapshot
+from apps.core.changelog import (
+    log_create,
+    log_delete,
+    log_save,
+    log_update,
+    log_values,
+    snapshot,
+    stored_snapshot,
+)
 from apps.core.db import unique_or
 
 from .models import (
@@ -355,10 +363,7 @@ def _demote(actor, rows, parent):
 
 def _save_email(actor, party, row: EmailAddress, before=None):
     _validated_save(row)
-    if before is None:
-        log_create(actor, row, parent=party)
-    else:
-        log_update(actor, row, before, parent=party)
+    log_save(actor, row, before, parent=party)
     party.touch()
     return row
 
@@ -629,10 +634,7 @@ def _save_position(actor, position: CompanyPosition, before=None):
             position.person,
         )
     _validated_save(position)
-    if before is None:
-        log_create(actor, position, parent=position.person)
-    else:
-        log_update(actor, position, before, parent=position.person)
+    log_save(actor, position, before, parent=position.person)
     position.person.touch()
     return position
 
@@ -813,13 +815,9 @@ def save_segment(actor, segment: Segment) -> Segment:
 
     PARTY_RULES.validate(segment.rules)
     # The caller hands over the segment already changed: the "before" is the stored row.
-    stored = Segment.objects.filter(pk=segment.pk).first() if segment.pk else None
-    before = snapshot(stored) if stored is not None else None
+    before = stored_snapshot(segment)
     _validated_save(segment)
-    if before is None:
-        log_create(actor, segment)
-    else:
-        log_update(actor, segment, before)
+    log_save(actor, segment, before)
     return segment
 
 

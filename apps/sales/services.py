@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.changelog import log_create, log_delete, log_save, log_update, snapshot, stored_snapshot
 
 from .models import Activity, ActivityStateChange, Attendance, Product, ProductPrice
 
@@ -53,11 +53,6 @@ def _validated_save(obj, **kwargs):
     the API serializers and admin forms, which validate their own input first."""
     obj.full_clean(validate_unique=False, validate_constraints=False)
     obj.save(**kwargs)
-
-
-def _snapshot_from_db(obj):
-    """The stored state of an object the admin has already changed in memory."""
-    return snapshot(type(obj).objects.get(pk=obj.pk))
 
 
 # --- Activities -----------------------------------------------------------------------------
@@ -186,15 +181,12 @@ def _check_attendance(attendance: Attendance):
 
 @transaction.atomic
 def save_attendance(actor, attendance: Attendance) -> Attendance:
-    before = _snapshot_from_db(attendance) if attendance.pk else None
+    before = stored_snapshot(attendance)
     if attendance.registered_at is None:
         attendance.registered_at = timezone.now()
     _check_attendance(attendance)
     _validated_save(attendance)
-    if before is None:
-        log_create(actor, attendance, parent=attendance.activity)
-    else:
-        log_update(actor, attendance, before, parent=attendance.activity)
+    log_save(actor, attendance, before, parent=attendance.activity)
     return attendance
 
 
@@ -221,14 +213,11 @@ def delete_attendance(actor, attendance: Attendance) -> None:
 
 @transaction.atomic
 def save_product(actor, product: Product) -> Product:
-    before = _snapshot_from_db(product) if product.pk else None
+    before = stored_snapshot(product)
     if not (product.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(product)
-    if before is None:
-        log_create(actor, product, parent=product.activity)
-    else:
-        log_update(actor, product, before, parent=product.activity)
+    log_save(actor, product, before, parent=product.activity)
     return product
 
 
@@ -258,7 +247,7 @@ DUPLICATE_PRICE = "A price for this group already exists for this product."
 @transaction.atomic
 def save_product_price(actor, price: ProductPrice) -> ProductPrice:
     """One price per product and group."""
-    before = _snapshot_from_db(price) if price.pk else None
+    before = stored_snapshot(price)
     # Lock the product so two concurrent writes cannot both pass the duplicate check.
     Product.objects.select_for_update().filter(pk=price.product_id).first()
     if (
@@ -269,10 +258,7 @@ def save_product_price(actor, price: ProductPrice) -> ProductPrice:
         raise ValidationError({"group": DUPLICATE_PRICE})
     _validated_save(price)
     activity = price.product.activity
-    if before is None:
-        log_create(actor, price, parent=activity)
-    else:
-        log_update(actor, price, before, parent=activity)
+    log_save(actor, price, before, parent=activity)
     return price
 
 
@@ -302,14 +288,11 @@ def delete_product_price(actor, product_price: ProductPrice) -> None:
 @transaction.atomic
 def save_lookup(actor, obj):
     """Create or update an ActivityType or ProgressionState."""
-    before = _snapshot_from_db(obj) if obj.pk else None
+    before = stored_snapshot(obj)
     if not (obj.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(obj)
-    if before is None:
-        log_create(actor, obj)
-    else:
-        log_update(actor, obj, before)
+    log_save(actor, obj, before)
     return obj
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.core import services as core_services
-from apps.core.changelog import log_create, log_delete, log_update, snapshot
+from apps.core.changelog import log_delete, log_save, stored_snapshot
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue
 from apps.parties.data.countries import COUNTRIES
 
@@ -164,14 +164,11 @@ def check_reference(obj) -> None:
 @transaction.atomic
 def save_reference(actor, obj):
     """Create or update a Lead, Order or ServiceRequest."""
-    before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+    before = stored_snapshot(obj)
     check_reference(obj)
     obj.full_clean(validate_unique=False, validate_constraints=False)
     obj.save()
-    if before is None:
-        log_create(actor, obj)
-    else:
-        log_update(actor, obj, before)
+    log_save(actor, obj, before)
     return obj
 
 
