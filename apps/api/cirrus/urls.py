@@ -1,10 +1,7 @@
 """The Cirrus 2 API, mounted at /cirrus/. Each resource keeps its routes in its own module;
-paths have no trailing slash, and anything else under the mount answers a JSON 404."""
-
-from django.urls import re_path
+paths have no trailing slash. Anything else under the mount is Cirrus's JSON 404 (crm.urls.api())."""
 
 from . import urls_accounts, urls_contacts, urls_dynamic, urls_files, urls_users
-from .toolkit.views import not_found
 
 app_name = "cirrus"
 
@@ -16,6 +13,4 @@ urlpatterns = [
     *urls_files.urlpatterns,
     # Part 2 resources: add their route modules here (urls_users, ...).
     *urls_users.urlpatterns,  # users, budgets, departments, roles, KPIs, settings, add-ons, sort groups
-    # Must stay last: the JSON 404 for every other path under the mount.
-    re_path(r"^.*$", not_found),
 ]

@@ -2,13 +2,12 @@
 trailing slash (no redirect; the schema shows the form without). Anything else under the mount
 is a 404 in CRM.COM's error envelope."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import schema  # noqa: F401  (registers the OpenAPI security schemes)
 from . import views_accounts as accounts
 from . import views_activities as activities
 from . import views_insights as insights
-from .conventions import no_route
 
 app_name = "crmcom"
 
@@ -45,6 +44,4 @@ urlpatterns = [
     *route(
         "insights/<str:insight_id>/exports/<str:export_id>/file", insights.ExportFile, "insight-export-file"
     ),
-    # Must stay last.
-    re_path(r"^.*$", no_route),
 ]

@@ -81,6 +81,15 @@ class PeeplGenericView(PeeplView, generics.GenericAPIView):
         return Response(self.get_serializer(queryset, many=True).data)
 
 
-def not_found(request, *args, **kwargs):
-    """Any path under the Peepl mount that matches no route (a missing trailing slash included)."""
-    return JsonResponse(NOT_FOUND, status=404)
+ERROR_DETAILS = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: NOT_FOUND["detail"],
+    500: "A server error occurred.",
+}
+
+
+def mount_error(request, status_code: int) -> JsonResponse:
+    """Peepl's answer to an error outside its views: a path under the mount that matches no route
+    (a missing trailing slash included) is a 404; see apps.api.common.mounts."""
+    return JsonResponse({"detail": ERROR_DETAILS.get(status_code, "Error.")}, status=status_code)
