@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "apps.api.common.mounts.csrf_failure"
 
 INSTALLED_APPS = [
+    # First: its `runserver` (which keeps the `api_key` header) overrides the ones below.
+    "apps.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,7 +51,6 @@ INSTALLED_APPS = [
     "apps.content",
     "apps.accounts",
     "apps.insights",
-    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -193,9 +194,12 @@ INCWO_BUSINESS_FILE_ID = env.int("INCWO_BUSINESS_FILE_ID", default=1)
 INCWO_PAGE_SIZE = env.int("INCWO_PAGE_SIZE", default=100)
 
 # CRM.COM Back-Office v2 API: the JWTs its login issues (HS256, signed with this secret, which
-# defaults to SECRET_KEY; lifetime in seconds) and login attempts allowed per user name.
+# defaults to SECRET_KEY; lifetime in seconds), their refresh tokens and login attempts allowed
+# per user name.
 CRMCOM_JWT_SECRET = env.str("CRMCOM_JWT_SECRET", default="") or SECRET_KEY
 CRMCOM_JWT_LIFETIME = env.int("CRMCOM_JWT_LIFETIME", default=15 * 60)
+# Seconds a login's refresh token stays usable (each use replaces it and starts the time again).
+CRMCOM_REFRESH_TOKEN_LIFETIME = env.int("CRMCOM_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 60 * 60)
 CRMCOM_LOGIN_THROTTLE_RATE = env.str("CRMCOM_LOGIN_THROTTLE_RATE", default="10/min")
 
 # Insight exports: record the peak Python memory of each export (tracemalloc: about five times

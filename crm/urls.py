@@ -74,7 +74,7 @@ urlpatterns = [
         "CRM.COM Back-Office API v2",
         "Accounts, activities, analytics and insights. Authenticate every call with the `api_key` "
         "header or `authorization: Bearer <JWT>` (from `POST /users/authenticate`). Ids are GUIDs. "
-        "Lists are `{content, paging:{page,size,total}}` with `sort`, `order`, `page` and `size`; "
+        "Lists are `{content, paging:{page,size,total,has_more}}` with `sort`, `order`, `page` and `size`; "
         "errors are `{status, message, error, parameters}` (e.g. 404 "
         "`CRM.EXCEPTIONS.NOTFOUNDEXCEPTION`). Every path also answers with a trailing slash.",
         crmcom_errors,

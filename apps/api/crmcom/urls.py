@@ -8,6 +8,7 @@ from . import schema  # noqa: F401  (registers the OpenAPI security schemes)
 from . import views_accounts as accounts
 from . import views_activities as activities
 from . import views_insights as insights
+from . import views_users as users
 
 app_name = "crmcom"
 
@@ -19,7 +20,9 @@ def route(pattern: str, view, name: str):
 
 
 urlpatterns = [
-    *route("users/authenticate", accounts.Login, "login"),
+    *route("users/authenticate", users.Login, "login"),
+    *route("users/refresh", users.Refresh, "refresh"),
+    *route("users/<str:user_id>/sign_out", users.SignOut, "sign-out"),
     *route("accounts/<str:account_id>", accounts.AccountDetail, "account"),
     *route("accounts/<str:account_id>/actions", accounts.AccountActions, "account-actions"),
     *route("contacts/<str:contact_id>/accounts", accounts.ContactAccounts, "contact-accounts"),
