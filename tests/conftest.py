@@ -4,7 +4,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +11,7 @@ from rest_framework.test import APIClient
 
 from apps.core.api_keys import issue_api_key
 from crm.celery import app as celery_app
+from tests.servers import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,17 +125,11 @@ class Worker:
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """Needs a real broker (CELERY_BROKER_URL) and a server database: .ci/run's second pass."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"])
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     media_root = tmp_path_factory.mktemp("worker-media")
     env = dict(
         os.environ,
-        DATABASE_URL=f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=postgres_url(),
         CELERY_TASK_ALWAYS_EAGER="0",
         MEDIA_ROOT=str(media_root),
     )
