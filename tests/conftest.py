@@ -34,6 +34,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """No redirect to HTTPS for the whole run: the live server (pytest-django's `live_server`,
+    started once and reading the setting then) talks plain HTTP, as the test client does."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path, request):
     """A fresh cache (throttle counters), a private media folder and eager Celery for every
