@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.parties",
     "apps.sales",
@@ -179,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Redoc from here (drf-spectacular-sidecar's, see apps.api.common.docs).
+    "REDOC_DIST": "/api/docs/redoc",
 }
 
 # Peepl admin API

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from apps.api.cirrus.toolkit.errors import mount_error as cirrus_errors
-from apps.api.common import mounts
+from apps.api.common import docs, mounts
 from apps.api.crmcom.conventions import mount_error as crmcom_errors
 from apps.api.crmcom_ri.conventions import mount_error as crmcom_ri_errors
 from apps.api.incwo.conventions import mount_error as incwo_errors
@@ -28,7 +28,7 @@ def mounted(mount: str, urlconf: str, errors) -> list:
 
 def api(name: str, mount: str, urlconf: str, title: str, description: str, errors) -> list:
     """One public API: its routes under `mount` (see mounted()), its OpenAPI schema at
-    /api/schema/<name>/ and a docs page at /api/docs/<name>/."""
+    /api/schema/<name>/ and a docs page titled `title` at /api/docs/<name>/ (works offline)."""
     schema = SpectacularAPIView.as_view(
         urlconf=urlconf,
         custom_settings={
@@ -37,16 +37,19 @@ def api(name: str, mount: str, urlconf: str, title: str, description: str, error
             "SERVERS": [{"url": "/" + mount.rstrip("/")}],
         },
     )
-    docs = SpectacularRedocView.as_view(url_name=f"schema-{name}")
+    docs_page = SpectacularRedocView.as_view(
+        url_name=f"schema-{name}", title=title, template_name="api/redoc.html"
+    )
     return [
         path(f"api/schema/{name}/", schema, name=f"schema-{name}"),
-        path(f"api/docs/{name}/", docs, name=f"docs-{name}"),
+        path(f"api/docs/{name}/", docs_page, name=f"docs-{name}"),
         *mounted(mount, urlconf, errors),
     ]
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/docs/redoc/bundles/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     path("admin/", admin.site.urls),
     *api(
         "peepl",
