@@ -106,6 +106,7 @@ class IncwoView(APIView):
     permission_classes = [ModelPermissions]
     parser_classes = [XMLParser, TextXMLParser]
     renderer_classes = [XMLRenderer]
+    metadata_class = None  # no OPTIONS (DRF's JSON description has no XML form): a 405
 
     def get_exception_handler(self):
         return incwo_exception_handler

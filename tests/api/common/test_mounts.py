@@ -154,6 +154,17 @@ def test_a_wrong_method_on_an_existing_path_is_the_apis_405(client, key, api):
     assert method.upper() not in response["Allow"]
 
 
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
+def test_options_on_an_existing_path_answers_in_the_apis_format(client, key, api):
+    """DRF describes a view on OPTIONS (JSON); incwo, whose format is XML, has no OPTIONS: 405."""
+    tail, _view = api.failing
+    response = call(client, "options", api.mount + tail, **api.credentials(key))
+    if api.name == "incwo":
+        api.error(response, 405)
+    else:
+        assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
 def test_the_issues_examples_no_longer_get_the_csrf_page(client):
     """Issue 9, part 1: each answered 403 text/html 'CSRF verification failed'."""
     examples = [
