@@ -2,6 +2,7 @@
 (part 1) and users, departments, KPIs, settings, add-ons and sort groups (part 2), over the
 shared data model (a Cirrus account is an organisation party, a contact a person party).
 
-`toolkit/` holds the API-wide conventions every operation reuses; each resource keeps its
-serializers, filters, views and routes in its own modules, composed by urls.py.
+`toolkit/` holds the API-wide conventions every operation reuses and `fragments.py` the shapes
+several resources embed. Each resource group is a package with the same small modules (only those
+it needs): `serializers.py`, `filters.py`, `views.py`, `urls.py`; urls.py here joins their routes.
 """

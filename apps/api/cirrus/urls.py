@@ -1,16 +1,23 @@
-"""The Cirrus 2 API, mounted at /cirrus/. Each resource keeps its routes in its own module;
-paths have no trailing slash. Anything else under the mount is Cirrus's JSON 404 (crm.urls.api())."""
+"""The Cirrus 2 API, mounted at /cirrus/. Each resource group is a package (`accounts/`,
+`users/`, ...) with its serializers, filters, views and routes; this module joins their routes.
+Paths have no trailing slash. Anything else under the mount is Cirrus's JSON 404 (crm.urls.api())."""
 
-from . import urls_accounts, urls_contacts, urls_dynamic, urls_files, urls_users
+from .accounts import urls as accounts
+from .company import urls as company
+from .contacts import urls as contacts
+from .dynamic import urls as dynamic
+from .files import urls as files
+from .users import urls as users
 
 app_name = "cirrus"
 
 urlpatterns = [
     # Part 1: accounts, contacts, dynamic fields and data, files and folders.
-    *urls_accounts.urlpatterns,
-    *urls_contacts.urlpatterns,
-    *urls_dynamic.urlpatterns,
-    *urls_files.urlpatterns,
-    # Part 2 resources: add their route modules here (urls_users, ...).
-    *urls_users.urlpatterns,  # users, budgets, departments, roles, KPIs, settings, add-ons, sort groups
+    *accounts.urlpatterns,
+    *contacts.urlpatterns,
+    *dynamic.urlpatterns,
+    *files.urlpatterns,
+    # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
+    *users.urlpatterns,
+    *company.urlpatterns,
 ]

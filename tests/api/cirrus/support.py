@@ -1,6 +1,6 @@
 """What the Cirrus tests share: a client with a key (`X-Token`), a second user, the shipped account
-types, query counting and shape checks. Test modules import the fixtures with
-`from .support import *`."""
+types, query counting and shape checks. Test modules (one package per resource group, as in
+apps/api/cirrus) import the fixtures with `from ..support import *`."""
 
 import pytest
 from django.apps import apps

@@ -72,7 +72,7 @@ APIS = [
         "cirrus",
         "/cirrus/",
         ("patch", "accounts"),
-        ("accounts", "apps.api.cirrus.views_accounts.AccountList"),
+        ("accounts", "apps.api.cirrus.accounts.views.AccountList"),
     ),
     Api(
         "crmcom",

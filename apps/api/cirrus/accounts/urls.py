@@ -1,0 +1,20 @@
+"""Routes of accounts, account coordinates, account types, follow/unfollow, budgets, merges and
+account groups (O1-O16). Paths as spec part 1 §2 infers them, without a trailing slash; the
+literal segments (`coordinates`, `types`, `follow`...) come before `accounts/<id>`."""
+
+from django.urls import path
+
+from . import views as v
+
+urlpatterns = [
+    path("accounts", v.AccountList.as_view()),
+    path("accounts/coordinates", v.AccountCoordinateList.as_view()),
+    path("accounts/types", v.AccountTypeList.as_view()),
+    path("accounts/follow", v.FollowView.as_view(action="follow")),
+    path("accounts/unfollow", v.FollowView.as_view(action="unfollow")),
+    path("accounts/<int:accountid>/budget/<int:year>/<int:month>", v.BudgetView.as_view()),
+    path("accounts/<int:id>", v.AccountDetail.as_view()),
+    path("accounts/<int:target>/merge/<int:source>", v.AccountMerge.as_view()),
+    path("accountgroups", v.AccountGroupList.as_view()),
+    path("accountgroups/<int:id>", v.AccountGroupDetail.as_view()),
+]

@@ -1,0 +1,1 @@
+"""Cirrus contacts (O52-O57)."""

@@ -1,0 +1,1 @@
+"""Cirrus dynamic fields and dynamic data (O66-O69)."""

@@ -1,0 +1,1 @@
+"""Cirrus files and folders (O70-O75)."""
