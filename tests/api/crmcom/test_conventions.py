@@ -201,6 +201,8 @@ def test_schema_and_docs(client):
         "/organisations/{organisation_id}/analytics:",
         "/insights/{insight_id}/exports:",
         "/users/authenticate:",
+        "/users/refresh:",
+        "/users/{user_id}/sign_out:",
     ):
         assert path in text
     assert "name: api_key" in text and "bearerFormat: JWT" in text
