@@ -18,7 +18,7 @@ from django.urls import reverse
 from apps.content.models import File, Folder
 from apps.core.changelog import history_for
 from apps.core.merging import MergeError, relations_to
-from apps.core.models import CustomFieldValue, MergeRecord
+from apps.core.models import CustomFieldValue, Job, MergeRecord
 from apps.core.services import set_custom_field_value
 from apps.parties import merge as merge_module
 from apps.parties import services
@@ -539,7 +539,7 @@ def staff(client, admin_user, settings):
     return client
 
 
-def test_admin_previews_a_merge_then_merges_it(staff, pair):
+def test_admin_previews_a_merge_then_merges_it(staff, pair, django_capture_on_commit_callbacks):
     target, source = pair["target"], pair["source"]
     url = reverse("admin:parties_person_changelist")
     picked = {"action": "merge_into", "_selected_action": [target.pk, source.pk]}
@@ -554,9 +554,11 @@ def test_admin_previews_a_merge_then_merges_it(staff, pair):
     swapped = staff.post(url, {**picked, "target": source.pk})
     assert f"Merge <strong>{target}</strong>" in swapped.content.decode()
 
-    response = staff.post(url, {**picked, "target": target.pk, "confirm": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):  # the merge job runs after commit
+        response = staff.post(url, {**picked, "target": target.pk, "confirm": "yes"})
     assert response.status_code == 302
     assert not Party.objects.filter(pk=source.pk).exists()
+    assert Job.objects.get().state == Job.State.DONE
     record = MergeRecord.objects.get()
     assert record.target_id == target.pk and record.user_name == "admin"
 
