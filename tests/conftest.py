@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.core.api_keys import issue_api_key
 from crm.celery import app as celery_app
+from tests.processes import RedisServer
 from tests.servers import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,6 +157,17 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,179 @@
+"""Real processes for the tests that need them: a Redis server of the test's own (so a test can
+stop it), and the project's own processes (a Celery worker or beat, a gunicorn server), each in a
+process group of its own so a test can kill it whole (`kill -9` of a worker's main process and
+its pool)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port(first: int = 0, last: int = 0) -> int:
+    """A TCP port nobody listens on: the first free one of first..last, or any (0, 0)."""
+    for port in range(first, last + 1) if first else [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {first}-{last}")
+
+
+def wait_for(condition, timeout: float, interval: float = 0.1, what: str = "the condition"):
+    """Poll `condition` until it returns something true (returned), or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def database_url() -> str:
+    """The URL of the test database (the one pytest-django made), for the processes a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class RedisServer:
+    """`redis-server` on a free port, without persistence: stopping it loses what it held, as a
+    crashed Redis without persistence does."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for(self.answers, 10, what=f"redis-server on port {self.port}")
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+class Service:
+    """One of the project's processes (`python -m celery ...`, gunicorn), started in a process
+    group of its own, its output in a log file."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, log_dir: Path):
+        self.name, self.argv, self.env = name, argv, env
+        self.log = log_dir / f"{name}.log"
+        self.process = None
+
+    def start(self):
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+            )
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def signal_group(self, sig):
+        """Send `sig` to the whole process group (the main process and, for a worker, its pool)."""
+        os.killpg(self.process.pid, sig)
+
+    def kill(self):
+        """`kill -9` of the whole group, as a crash or an OOM kill of the container would."""
+        if self.running:
+            self.signal_group(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if not self.running:
+            return
+        self.signal_group(signal.SIGCONT)  # in case a test paused it
+        self.signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def celery(*args: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "crm", *args]
+
+
+def worker_argv(hostname: str, pool: str = "solo", concurrency: int = 1) -> list[str]:
+    return celery(
+        "worker",
+        "--pool",
+        pool,
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--hostname",
+        hostname,
+    )
+
+
+def beat_argv(schedule: Path) -> list[str]:
+    return celery("beat", "--loglevel", "WARNING", "--schedule", str(schedule))
+
+
+def gunicorn_argv(port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "crm.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
+
+
+def serves(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
