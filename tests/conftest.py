@@ -111,6 +111,8 @@ class Worker:
                 "--without-heartbeat",
                 "--hostname",
                 self.name,
+                "--include",
+                "tests.worker_hooks",
             ],
             env=self.env,
             cwd=ROOT,

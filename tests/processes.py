@@ -147,6 +147,8 @@ def worker_argv(hostname: str, pool: str = "solo", concurrency: int = 1) -> list
         "--without-heartbeat",
         "--hostname",
         hostname,
+        "--include",
+        "tests.worker_hooks",
     )
 
 
