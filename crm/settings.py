@@ -174,13 +174,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # visibility timeout: longer than any task may run, so a live task is never delivered twice.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT * 9 // 10)
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60),
+    "visibility_timeout": _visibility_timeout,
     # Look for messages whose worker died every 10 s (kombu's default: 100 s).
-    "unacked_restore_interval": 10,
+    "unacked_restore_interval": min(10, _visibility_timeout),
     "unacked_restore_throttle": 1,
     # Never wait long for a broker that is gone: publishing fails fast and the job sweep retries.
     "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2  # the result backend's
 # Jobs (apps.core.jobs): a running job whose heartbeat (every JOBS_STALE_AFTER / 6 s) stopped for

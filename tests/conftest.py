@@ -154,7 +154,11 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_TASK_ALWAYS_EAGER="0",
         MEDIA_ROOT=str(media_root),
     )
-    celery_app.control.purge()  # nothing left over from an earlier, interrupted run
+    # Nothing left over from an earlier run: neither queued, nor delivered to a worker that was
+    # killed (Redis would hand such a message on after the visibility timeout, mid-session).
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.delete("unacked", "unacked_index")
     worker = Worker(env, media_root, name=name)
     worker.start()
     yield worker

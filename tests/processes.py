@@ -133,7 +133,9 @@ def celery(*args: str) -> list[str]:
     return [sys.executable, "-m", "celery", "-A", "crm", *args]
 
 
-def worker_argv(hostname: str, pool: str = "solo", concurrency: int = 1) -> list[str]:
+def worker_argv(
+    hostname: str, pool: str = "solo", concurrency: int = 1, loglevel: str = "WARNING"
+) -> list[str]:
     return celery(
         "worker",
         "--pool",
@@ -141,7 +143,7 @@ def worker_argv(hostname: str, pool: str = "solo", concurrency: int = 1) -> list
         "--concurrency",
         str(concurrency),
         "--loglevel",
-        "WARNING",
+        loglevel,
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
@@ -179,3 +181,29 @@ def serves(base_url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def live_group_members(pgid: int) -> list[int]:
+    """The processes of a process group that are alive (not gone, not zombies), from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def row_locked(model, pk) -> bool:
+    """True while another transaction (another process) holds the row's lock."""
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            model.objects.select_for_update(nowait=True).filter(pk=pk).first()
+        return False
+    except DatabaseError:
+        return True

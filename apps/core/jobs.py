@@ -58,8 +58,8 @@ def publish(job: Job) -> bool:
         Job.objects.filter(pk=job.pk).update(published=timezone.now())
         task.apply_async(job.args, task_id=str(job.uuid))  # a refusal propagates to the caller
         return True
-    try:
-        task.apply_async(job.args, task_id=str(job.uuid), retry=False)
+    try:  # one quick try (the sweep retries); the job's row, not the result backend, keeps its result
+        task.apply_async(job.args, task_id=str(job.uuid), retry=False, ignore_result=True)
     except Exception as exc:
         logger.warning("Job %s (%s) not published, the sweep will: %r", job.pk, job.task, exc)
         return False

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, connections, models, transaction
+from django.db import connection, models
 from django.urls import reverse
 
 from apps.content.models import File, Folder
@@ -47,6 +47,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.processes import row_locked
 
 NOW = datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.UTC)
 HAS_ACCOUNTS = apps.is_installed("apps.accounts")
@@ -606,19 +607,6 @@ def wait_for(condition, timeout=60.0, interval=0.2):
     raise AssertionError("timed out waiting")
 
 
-def _locked_by_another(pk) -> bool:
-    """True while another transaction holds the party's row lock (the worker mid-merge)."""
-    connection = connections["default"]
-    try:
-        with transaction.atomic():
-            Party.objects.select_for_update(nowait=True).filter(pk=pk).first()
-        return False
-    except DatabaseError:
-        return True
-    finally:
-        connection.close_if_unusable_or_obsolete()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_merge_runs_through_redis_and_a_worker(celery_worker, actor):
@@ -646,7 +634,7 @@ def test_a_worker_killed_during_a_merge_leaves_both_parties_and_the_rerun_comple
     celery_worker.restart()
     try:
         merge_parties_task.delay(target.pk, source.pk, actor.pk)
-        wait_for(lambda: _locked_by_another(source.pk))  # the worker is inside the merge
+        wait_for(lambda: row_locked(Party, source.pk))  # the worker is inside the merge
         time.sleep(1)
         celery_worker.kill()
     finally:
