@@ -1,17 +1,20 @@
-"""Real processes for the tests that need them: a Redis server of the test's own (so a test can
-stop it), and the project's own processes (a Celery worker or beat, a gunicorn server), each in a
-process group of its own so a test can kill it whole (`kill -9` of a worker's main process and
-its pool)."""
+"""Real processes and threads for the tests that need them: a Redis server of the test's own (so
+a test can stop it), the project's own processes (a Celery worker or beat, a gunicorn server),
+each in a process group of its own so a test can kill it whole (`kill -9` of a worker's main
+process and its pool), and concurrent writers (threads, each with its database connection)."""
 
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
+
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -207,3 +210,25 @@ def row_locked(model, pk) -> bool:
         return False
     except DatabaseError:
         return True
+
+
+def run_together(*jobs):
+    """Run the jobs in threads started at the same moment; return what each raised (or None)."""
+    barrier = threading.Barrier(len(jobs))
+    outcome = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as exc:  # reported to the test
+            outcome[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcome

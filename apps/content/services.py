@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from apps.core import jobs
 from apps.core.changelog import log_delete, log_save, stored_snapshot
+from apps.core.db import unique_or
 
 from .models import (
     SIBLING_NAME_TAKEN,
@@ -129,7 +130,8 @@ def save_folder(actor, folder: Folder) -> Folder:
     folder.name = (folder.name or "").strip()
     _check_permissions(folder)
     check_folder(folder)
-    _validated_save(folder)
+    with unique_or({"name": SIBLING_NAME_TAKEN}):  # a concurrent writer took the name since the check
+        _validated_save(folder)
     log_save(actor, folder, before)
     return folder
 
