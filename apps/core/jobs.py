@@ -160,13 +160,13 @@ class JobTask(Task):
         if run is None:
             logger.info("Job %s is %s: this delivery does nothing.", job.pk, job.state)
             return job.result
+        self.request.job_run = (job, run)
         beat = None if self.request.is_eager else Heartbeat(job, run)
         if beat:
             beat.start()
         try:
             result = super().__call__(*args, **kwargs)
-        except Retry:  # Celery sent the retry: hand the job to it
-            _held(job, run).update(state=State.PENDING, run=None, published=timezone.now())
+        except Retry:  # the job was handed to the retry (see `retry`)
             raise
         except Exception as exc:
             _held(job, run).update(state=State.FAILED, finished=timezone.now(), error=describe(exc))
@@ -177,6 +177,13 @@ class JobTask(Task):
         if not _held(job, run).update(state=State.DONE, result=result, finished=timezone.now()):
             logger.warning("Job %s: another run took it over; this run's result is not recorded.", job.pk)
         return result
+
+    def retry(self, *args, **kwargs):
+        """Hand the job back (pending) before Celery sends the retry, so the retry can claim it."""
+        job_run = getattr(self.request, "job_run", None)
+        if job_run:
+            _held(*job_run).update(state=State.PENDING, run=None, published=timezone.now())
+        return super().retry(*args, **kwargs)
 
 
 def sweep() -> dict:
