@@ -12,16 +12,17 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 from django.db import connections
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port(first: int = 0, last: int = 0) -> int:
-    """A TCP port nobody listens on: the first free one of first..last, or any (0, 0)."""
-    for port in range(first, last + 1) if first else [0]:
+def free_port_in(first: int, last: int) -> int:
+    """The first TCP port of first..last that nobody listens on."""
+    for port in range(first, last + 1):
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -40,17 +41,6 @@ def wait_for(condition, timeout: float, interval: float = 0.1, what: str = "the 
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def database_url() -> str:
-    """The URL of the test database (the one pytest-django made), for the processes a test starts."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class RedisServer:
@@ -166,6 +156,8 @@ def gunicorn_argv(port: int) -> list[str]:
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        "gunicorn.conf.py",  # production's (it keeps the `api_key` header)
         "crm.wsgi",
         "--bind",
         f"127.0.0.1:{port}",

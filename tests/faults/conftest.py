@@ -16,13 +16,13 @@ from tests.processes import (
     RedisServer,
     Service,
     beat_argv,
-    database_url,
-    free_port,
+    free_port_in,
     gunicorn_argv,
     serves,
     wait_for,
     worker_argv,
 )
+from tests.servers import postgres_url
 
 PASSWORD = "pw-not-used-123"
 DEADLINES = {
@@ -41,7 +41,7 @@ class Stack:
         self.logs = tmp_path
         self.env = dict(
             os.environ,
-            DATABASE_URL=database_url(),
+            DATABASE_URL=postgres_url(),
             REDIS_URL=self.redis.url(0),
             CELERY_BROKER_URL=self.redis.url(1),
             CELERY_RESULT_BACKEND=self.redis.url(2),
@@ -80,7 +80,7 @@ class Stack:
         return self.start("beat", beat_argv(self.logs / "celerybeat-schedule"))
 
     def server(self) -> Service:
-        port = free_port(8400, 8449)
+        port = free_port_in(8400, 8449)
         service = self.start("gunicorn", gunicorn_argv(port))
         self.base_url = f"http://127.0.0.1:{port}"
         try:
