@@ -99,7 +99,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis, degrading to each process's memory while Redis is down (apps.core.cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -155,14 +162,47 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Work that must survive a dead worker or broker is a job (apps.core.jobs): its tasks, all
+# idempotent, ack late and are redelivered when their worker dies; other tasks ack on receipt.
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Every task is stopped after CELERY_TASK_TIME_LIMIT seconds (a minute earlier, softly: it can
+# record why). Redis hands a message that was not acknowledged to another worker after the
+# visibility timeout: longer than any task may run, so a live task is never delivered twice.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT * 9 // 10)
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    # Look for messages whose worker died every 10 s (kombu's default: 100 s).
+    "unacked_restore_interval": min(10, _visibility_timeout),
+    "unacked_restore_throttle": 1,
+    # Never wait long for a broker that is gone: publishing fails fast and the job sweep retries.
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2  # the result backend's
+# Jobs (apps.core.jobs): a running job whose heartbeat (every JOBS_STALE_AFTER / 6 s) stopped for
+# JOBS_STALE_AFTER seconds has lost its worker; the sweep, every JOBS_SWEEP_INTERVAL seconds,
+# hands it to a new run, publishes jobs the broker never got, and publishes again jobs pending
+# for JOBS_REPUBLISH_AFTER seconds (a broker that lost its messages).
+JOBS_STALE_AFTER = env.float("JOBS_STALE_AFTER", default=60)
+JOBS_SWEEP_INTERVAL = env.float("JOBS_SWEEP_INTERVAL", default=30)
+JOBS_REPUBLISH_AFTER = env.float("JOBS_REPUBLISH_AFTER", default=10 * 60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=10)
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "prune-change-log": {"task": "apps.core.tasks.prune_change_log", "schedule": 24 * 60 * 60},
+    "sweep-jobs": {
+        "task": "apps.core.tasks.sweep_jobs",
+        "schedule": JOBS_SWEEP_INTERVAL,
+        "options": {"expires": JOBS_SWEEP_INTERVAL},  # a sweep not started in time is skipped
+    },
 }
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).

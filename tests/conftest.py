@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from apps.core.api_keys import issue_api_key
 from crm.celery import app as celery_app
+from tests.processes import RedisServer
 from tests.servers import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +111,8 @@ class Worker:
                 "--without-heartbeat",
                 "--hostname",
                 self.name,
+                "--include",
+                "tests.worker_hooks",
             ],
             env=self.env,
             cwd=ROOT,
@@ -150,11 +154,26 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_TASK_ALWAYS_EAGER="0",
         MEDIA_ROOT=str(media_root),
     )
-    celery_app.control.purge()  # nothing left over from an earlier, interrupted run
+    # Nothing left over from an earlier run: neither queued, nor delivered to a worker that was
+    # killed (Redis would hand such a message on after the visibility timeout, mid-session).
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.delete("unacked", "unacked_index")
     worker = Worker(env, media_root, name=name)
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
