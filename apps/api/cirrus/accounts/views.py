@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -19,8 +19,8 @@ from apps.api.common.permissions import ModelPermissions
 from apps.content.models import File
 from apps.core.models import MergeRecord
 from apps.parties import services_accounts
+from apps.parties.addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN
 from apps.parties.models import AccountGroup, AccountType, Address, CompanyPosition, MonthlyBudget, Party
-from apps.parties.services_accounts import ACCOUNT_ADDRESS_CODES
 from apps.parties.tasks import merge_parties_task
 
 from .. import fragments as f
@@ -133,13 +133,16 @@ class AccountCoordinateList(CirrusView):
             "userid": "party__responsible_user_id",
         }[key]
         type_order = Case(
-            *[When(address_type__code=code, then=Value(i)) for i, code in enumerate(ACCOUNT_ADDRESS_CODES)],
+            *[
+                When(Q(is_default=True) if code == CIRRUS_MAIN else Q(address_type__code=code), then=Value(i))
+                for i, code in enumerate(CIRRUS_ACCOUNT_ADDRESSES)
+            ],
             output_field=IntegerField(),
         )
         rows = (
             Address.objects.filter(
+                f.account_addresses_condition(),
                 party__in=matching.values("pk"),
-                address_type__code__in=ACCOUNT_ADDRESS_CODES,
                 latitude__isnull=False,
                 longitude__isnull=False,
             )
