@@ -526,7 +526,11 @@ class TestAddresses:
         default.refresh_from_db()
         assert (default.street, default.city, default.is_default) == ("Veldstraat", "Gent", True)
         # the empty main address gets the install's default country with its first content
-        assert assert_logged(default, "update", actor, parent=person).changed_fields == ["city", "country", "street"]
+        assert assert_logged(default, "update", actor, parent=person).changed_fields == [
+            "city",
+            "country",
+            "street",
+        ]
         assert default.country == "BE"
 
     def test_the_default_address_keeps_the_default_type(self, actor, person):
