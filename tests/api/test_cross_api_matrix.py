@@ -15,17 +15,12 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.apps import apps
 
-from apps.core.api_keys import issue_api_key
 from apps.parties import addresses
 from apps.parties.data.accounts import install as install_account_types
 from apps.parties.data.reference import install as install_reference
 from apps.parties.models import AccountType, Party
 from apps.parties.services_accounts import create_account
-from tests.api.cirrus.support import CirrusClient
-from tests.api.crmcom.conftest import client_for
-from tests.api.crmcom_ri.conftest import CrmClient, login
-from tests.api.incwo.conftest import IncwoClient, basic
-from tests.api.peepl.conftest import PeeplClient
+from tests.api.cross import api_clients, ok
 
 pytestmark = pytest.mark.django_db
 
@@ -99,20 +94,7 @@ def reference_data(db, settings):
 
 @pytest.fixture
 def clients(admin_user):
-    peepl = PeeplClient()
-    peepl.credentials(HTTP_AUTHORIZATION=f"Token {issue_api_key(admin_user, 'peepl')[1]}")
-    cirrus = CirrusClient()
-    cirrus.credentials(HTTP_X_TOKEN=issue_api_key(admin_user, "cirrus")[1])
-    crm = CrmClient()
-    crm.token = login(crm)
-    incwo = IncwoClient()
-    incwo.credentials(HTTP_AUTHORIZATION=basic("admin", "pw-not-used-123"))
-    return {"peepl": peepl, "cirrus": cirrus, "crmcom": crm, "incwo": incwo}
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.content
-    return response
+    return api_clients(admin_user)
 
 
 def sub(parent, name, value):
@@ -440,7 +422,7 @@ def test_back_office_shows_the_main_address_as_a_billing_address(clients, admin_
     address written through Cirrus reads with the same street line, alpha-3 country code."""
     pk = write_cirrus(clients, PERSONS["cirrus"])
     party = Party.objects.get(pk=pk)
-    bo = client_for(admin_user)
+    bo = clients["backoffice"]
     created = ok(
         bo.post(
             f"contacts/{party.uuid}/accounts",
