@@ -332,8 +332,9 @@ def update_party(actor, party: Party, **fields) -> Party:
 
 @transaction.atomic
 def delete_party(actor, party: Party) -> None:
-    """Delete a party with its addresses, e-mails, phones, memberships and custom field values.
-    Its employees' positions keep the organisation's name as their company name."""
+    """Delete a party with its addresses, e-mails, phones, memberships and custom field values
+    (and the files connected to it alone: content.signals). Its employees' positions keep the
+    organisation's name as their company name."""
     for position in CompanyPosition.objects.filter(organisation=party).select_related("person"):
         before = snapshot(position)
         position.organisation = None

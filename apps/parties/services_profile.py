@@ -295,7 +295,7 @@ def set_profile_photo(actor, party: Party, upload):
 
     info = inspect_upload(upload, image=True)
     old = party.profile_photo
-    photo = content_services.add_file(actor, upload, party=party, description="Profile photo", info=info)
+    photo = content_services.add_file(actor, upload, parties=[party], description="Profile photo", info=info)
     before = snapshot(party)
     party.profile_photo = photo
     party.save(update_fields=["profile_photo", "updated"])

@@ -1,11 +1,12 @@
-"""The data migration of 0008: Cirrus's postal address becomes the party's main address."""
+"""The data migrations of issue 9: Cirrus's postal address becomes the party's main address
+(parties 0008); a file's one party becomes its first connected party (content 0002)."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("parties", "0007_profile_photo"), ("accounts", "0002_defaults")]
-AFTER = [("parties", "0008_addresses_across_apis")]
+BEFORE = [("parties", "0007_profile_photo"), ("accounts", "0002_defaults"), ("content", "0001_initial")]
+AFTER = [("parties", "0008_addresses_across_apis"), ("content", "0002_file_parties")]
 
 
 def migrate(targets):
@@ -16,7 +17,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postal_addresses_move_into_empty_main_addresses():
+def test_postal_addresses_move_into_empty_main_addresses_and_files_keep_their_party():
     old = migrate(BEFORE)
     Party, Address, AddressType = (
         old.get_model("parties", name) for name in ("Party", "Address", "AddressType")
@@ -40,6 +41,9 @@ def test_postal_addresses_move_into_empty_main_addresses():
     ledger = Account.objects.create(
         party=moving, currency="EUR", number="A1", name="A1", billing_address=postal
     )
+    file = old.get_model("content", "File").objects.create(
+        name="offer.txt", file="files/offer.txt", party=moving
+    )
 
     new = migrate(AFTER)
     Address = new.get_model("parties", "Address")
@@ -53,3 +57,6 @@ def test_postal_addresses_move_into_empty_main_addresses():
     # an empty address loses the country the old model default gave it
     assert Address.objects.get(party_id=plain.pk, is_default=True).country == ""
     assert Address.objects.get(party_id=staying.pk, is_default=True).country == "BE"
+    # the file's party is its one connection
+    connected = new.get_model("content", "File").objects.get(pk=file.pk).parties.all()
+    assert [party.pk for party in connected] == [moving.pk]

@@ -45,7 +45,7 @@ def accounts():
         .prefetch_related(
             *f.listed_account_prefetches(),
             *f.listed_account_prefetches("parent_organisation__"),
-            Prefetch("files", queryset=File.objects.only("id", "name", "party_id").order_by("id")),
+            Prefetch("files", queryset=File.objects.only("id", "name").order_by("id")),
             Prefetch(
                 "employee_positions",
                 queryset=contacts.select_related("person").order_by(
