@@ -29,8 +29,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Under an API's mount a CSRF failure is that API's 403 (apps.api.common.mounts).
+CSRF_FAILURE_VIEW = "apps.api.common.mounts.csrf_failure"
 
 INSTALLED_APPS = [
+    # First: its `runserver` (which keeps the `api_key` header) overrides the ones below.
+    "apps.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "apps.core",
     "apps.parties",
@@ -48,12 +53,12 @@ INSTALLED_APPS = [
     "apps.content",
     "apps.accounts",
     "apps.insights",
-    "apps.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.api.common.mounts.CollapseSlashesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Redoc from here (drf-spectacular-sidecar's, see apps.api.common.docs).
+    "REDOC_DIST": "/api/docs/redoc",
 }
 
 # Peepl admin API
@@ -193,9 +200,12 @@ INCWO_BUSINESS_FILE_ID = env.int("INCWO_BUSINESS_FILE_ID", default=1)
 INCWO_PAGE_SIZE = env.int("INCWO_PAGE_SIZE", default=100)
 
 # CRM.COM Back-Office v2 API: the JWTs its login issues (HS256, signed with this secret, which
-# defaults to SECRET_KEY; lifetime in seconds) and login attempts allowed per user name.
+# defaults to SECRET_KEY; lifetime in seconds), their refresh tokens and login attempts allowed
+# per user name.
 CRMCOM_JWT_SECRET = env.str("CRMCOM_JWT_SECRET", default="") or SECRET_KEY
 CRMCOM_JWT_LIFETIME = env.int("CRMCOM_JWT_LIFETIME", default=15 * 60)
+# Seconds a login's refresh token stays usable (each use replaces it and starts the time again).
+CRMCOM_REFRESH_TOKEN_LIFETIME = env.int("CRMCOM_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 60 * 60)
 CRMCOM_LOGIN_THROTTLE_RATE = env.str("CRMCOM_LOGIN_THROTTLE_RATE", default="10/min")
 
 # Insight exports: record the peak Python memory of each export (tracemalloc: about five times

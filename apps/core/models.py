@@ -238,6 +238,27 @@ class ApiKey(models.Model):
         return self.revoked is None and (self.expires is None or self.expires > now) and self.user.is_active
 
 
+class LoginSession(models.Model):
+    """A user's log-in through an API that hands out short-lived access tokens (CRM.COM
+    Back-Office v2). Its access tokens name it and stop working when it ends (sign-out); its
+    refresh token trades for a new access token, is stored only as a SHA-256 hash and is replaced
+    on every use. See apps.core.login_sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    hashed_refresh_token = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(help_text="When the current refresh token stops working.")
+    ended = models.DateTimeField(null=True, blank=True, help_text="When the user signed out.")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} since {self.created:%Y-%m-%d %H:%M}"
+
+
 class MergeRecord(models.Model):
     """What a merge of one record into another did (see apps.core.merging): the rows it moved per
     relation, the rows it demoted or dropped to resolve unique rules, the fields it filled, and a

@@ -1,7 +1,6 @@
 """The base views every Cirrus operation derives from: authentication, permissions, JSON in and
 out, the error shapes, the X-Fields mask, list pagination and filters."""
 
-from django.http import JsonResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import generics
@@ -13,7 +12,7 @@ from apps.api.common.permissions import ModelPermissions
 from apps.api.common.schema import ApiSchema
 
 from .auth import BearerAuthentication, XTokenAuthentication
-from .errors import NOT_FOUND, CirrusError, cirrus_exception_handler, invalid
+from .errors import CirrusError, cirrus_exception_handler, invalid
 from .filters import raise_filter_errors
 from .masks import MaskParseError, apply_mask, parse_mask
 from .pagination import CirrusPagination
@@ -132,8 +131,3 @@ class CirrusView(generics.GenericAPIView):
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-
-def not_found(request, *args, **kwargs):
-    """Any path under the mount that names no operation."""
-    return JsonResponse({"message": NOT_FOUND}, status=404)
