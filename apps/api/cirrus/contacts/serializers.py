@@ -36,7 +36,7 @@ class ContactIn(CirrusSerializer):
     officephone = Str(max_length=50)
     cellphone = Str(max_length=50)
     title = Str(max_length=200)
-    street = Str(max_length=200)
+    street = Str(max_length=200, help_text="One line: street, house number and box (Storgatan 12 B).")
     city = Str(max_length=100)
     zip = Str(max_length=20)
     accountid = RefField(
