@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_countries",
     "apps.core",
     "apps.parties",
     "apps.sales",
@@ -122,6 +123,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# The country of an address written without one (ISO 3166-1 alpha-2; see docs/addresses.md).
+DEFAULT_COUNTRY = env.str("DEFAULT_COUNTRY", default="BE").upper()
 
 # Files: Django's storage API only. Local disk by default, S3 when a bucket is configured.
 STATIC_URL = "/static/"

@@ -126,7 +126,7 @@ class FolderAdmin(ServiceAdmin):
 class FileForm(UploadForm):
     class Meta:
         model = File
-        fields = ["name", "description", "folder", "party", "activity", "news_post"]
+        fields = ["name", "description", "folder", "parties", "activity", "news_post"]
 
 
 @admin.register(File)
@@ -135,12 +135,12 @@ class FileAdmin(ServiceAdmin):
     list_display = ["name", "folder", "content_type", "size", "status", "created"]
     list_filter = ["status", "content_type"]
     search_fields = ["name", "description", "sha256"]
-    raw_id_fields = ["folder", "party", "activity", "news_post"]
+    raw_id_fields = ["folder", "parties", "activity", "news_post"]
     readonly_fields = ["stored", *PROCESSING_FIELDS]
     actions = ["process_again"]
 
     def get_fields(self, request, obj=None):
-        return ["name", "upload", "description", "folder", "party", "activity", "news_post", "stored"] + (
+        return ["name", "upload", "description", "folder", "parties", "activity", "news_post", "stored"] + (
             PROCESSING_FIELDS if obj else []
         )
 
@@ -157,6 +157,9 @@ class FileAdmin(ServiceAdmin):
 
     def service_save(self, request, obj, form, change):
         return stored_file_save(request, obj, form)
+
+    def save_m2m(self, request, form, change):
+        services.set_file_parties(request.user, form.instance, form.cleaned_data.get("parties") or [])
 
     def service_delete(self, request, obj):
         services.delete_file(request.user, obj)

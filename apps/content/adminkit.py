@@ -155,7 +155,6 @@ def stored_file_save(request, obj, form, **owner):
             name=obj.name,
             description=obj.description,
             folder=obj.folder,
-            party=obj.party,
             activity=obj.activity,
             news_post=obj.news_post,
             info=info,

@@ -6,9 +6,11 @@ What the client says about a file (its name, its type) is not trusted: the type 
 the content on upload, and a Celery task records size, SHA-256 and type from what was stored
 (and, for pictures, the dimensions and thumbnails).
 
-A File lives in a folder and/or belongs to a party (Cirrus's account and contact files), an
-activity (Peepl's activity attachments, Cirrus's activity files) or a news post (its
-attachments). Deleting the owner deletes the file; its stored object goes after commit.
+A File lives in a folder, is connected to any number of parties (Cirrus's account and contact
+files), and/or is attached to an activity (Peepl's activity attachments, Cirrus's activity files)
+or a news post (its attachments). Deleting the folder, activity or news post deletes the file;
+deleting a party deletes the files connected to it and to nothing else (parties.services); a
+stored object goes after commit.
 """
 
 from django.conf import settings
@@ -121,8 +123,12 @@ class File(StoredFileModel):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     folder = models.ForeignKey(Folder, null=True, blank=True, on_delete=models.CASCADE, related_name="files")
-    party = models.ForeignKey(
-        "parties.Party", null=True, blank=True, on_delete=models.CASCADE, related_name="files"
+    parties = models.ManyToManyField(
+        "parties.Party",
+        blank=True,
+        related_name="files",
+        help_text="The accounts and contacts the file is connected to (Cirrus's connected accounts and "
+        "contacts); a party's profile photo is connected to it.",
     )
     activity = models.ForeignKey(
         "sales.Activity", null=True, blank=True, on_delete=models.CASCADE, related_name="files"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from apps.core import jobs
-from apps.core.changelog import log_delete, log_save, stored_snapshot
+from apps.core.changelog import log_delete, log_save, log_values, stored_snapshot
 from apps.core.db import unique_or
 
 from .models import (
@@ -44,7 +44,7 @@ THUMBNAIL_SIZES = {"small": 256, "large": 1024}
 
 NEWS_POST_FIELDS = {"title", "content", "publish_date", "is_public", "permissions"}
 FOLDER_FIELDS = {"name", "parent", "is_public", "permissions", "party"}
-FILE_FIELDS = {"name", "description", "folder", "party"}
+FILE_FIELDS = {"name", "description", "folder"}
 ALBUM_FIELDS = {"name", "description", "date", "is_public", "permissions"}
 PICTURE_FIELDS = {"name", "description", "album"}
 
@@ -206,20 +206,20 @@ def add_file(
     name: str | None = None,
     description: str = "",
     folder: Folder | None = None,
-    party=None,
+    parties=(),
     activity=None,
     news_post: NewsPost | None = None,
     info: UploadInfo | None = None,
 ) -> File:
-    """Store an uploaded file in a folder, or as an attachment of an activity or news post (or a
-    party's file). `info` is the result of an earlier inspect_upload of the same upload."""
+    """Store an uploaded file in a folder, or as an attachment of an activity or news post, and/or
+    connected to parties. `info` is the result of an earlier inspect_upload of the same upload."""
     info = info or inspect_upload(upload)
     display_name = upload_display_name(upload, name, info)
+    parties = list(parties)
     file = File(
         name=display_name,
         description=description,
         folder=folder,
-        party=party,
         activity=activity,
         news_post=news_post,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -227,7 +227,10 @@ def add_file(
     if activity is not None and news_post is not None:
         raise ValidationError("A file is attached to an activity or to a news post, not both.")
     _store(file, upload, info, display_name)
-    _save_stored(actor, file, None, parent=activity or news_post or folder or party)
+    _save_stored(
+        actor, file, None, parent=activity or news_post or folder or (parties[0] if parties else None)
+    )
+    file.parties.set(parties)  # part of the creation (the change log records the file)
     from .tasks import process_file
 
     _enqueue(process_file, file.pk)
@@ -271,6 +274,17 @@ def replace_file_content(actor, file: File, upload, info: UploadInfo | None = No
     from .tasks import process_file
 
     return _replace_content(actor, file, upload, info or inspect_upload(upload), process_file)
+
+
+@transaction.atomic
+def set_file_parties(actor, file: File, parties) -> None:
+    """Connect the file to exactly these parties (accounts and contacts)."""
+    before = sorted(file.parties.values_list("pk", flat=True))
+    after = sorted({party.pk for party in parties})
+    if before == after:
+        return
+    file.parties.set(after)
+    log_values(actor, file, {"parties": before}, {"parties": after})
 
 
 @transaction.atomic

@@ -132,6 +132,8 @@ def _address_caps(merger: Merger, relation: Relation) -> None:
             before = snapshot(empty)
             for name in [*ADDRESS_CONTENT, "country"]:
                 setattr(empty, name, getattr(address, name))
+            if empty.is_default and address.is_default:  # the main address, with its kind
+                empty.main_kind = address.main_kind
             empty.save()
             log_update(merger.actor, empty, before, parent=target)
             merger.filled.setdefault("addresses", []).append({"id": empty.pk, "from": address.pk})

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from apps.core.models import AppliesTo, BaseModel
 
+from .addresses import MAIN_KINDS, address_line
+
 # --- Reference lookups parties point at (CRM.COM's contact_information references them) -------
 
 
@@ -539,11 +541,22 @@ class Address(BaseModel):
     district = models.CharField(max_length=100, blank=True)
     municipality = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, default="BE", help_text="ISO 3166-1 alpha-2 code.")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 code. Written without one, an address takes DEFAULT_COUNTRY.",
+    )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     notes = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    main_kind = models.CharField(
+        max_length=30,
+        blank=True,
+        choices=MAIN_KINDS,
+        help_text="The main address only: the kind it was written as through incwo or CRM.COM R "
+        "(empty: home for a person, business for an organisation).",
+    )
 
     class Meta:
         verbose_name_plural = "addresses"
@@ -551,7 +564,10 @@ class Address(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["party"], condition=Q(is_default=True), name="one_default_address_per_party"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=True) | Q(main_kind=""), name="main_kind_only_on_the_main_address"
+            ),
         ]
         indexes = [
             models.Index(fields=["party", "address_type"]),
@@ -559,7 +575,7 @@ class Address(BaseModel):
         ]
 
     def __str__(self):
-        parts = [" ".join(p for p in (self.street, self.number, self.box) if p), self.postal_code, self.city]
+        parts = [address_line(self), self.postal_code, self.city]
         return ", ".join(p for p in parts if p) or f"{self.address_type} address"
 
 

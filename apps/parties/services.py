@@ -25,6 +25,7 @@ from apps.core.changelog import (
 )
 from apps.core.db import unique_or
 
+from . import addresses
 from .models import (
     Address,
     AddressType,
@@ -291,6 +292,7 @@ def _finish_create(actor, party: Party, *, email, phone, mobile) -> Party:
     check_account_links(party)
     _validated_save(party)
     log_create(actor, party)
+    # The main address, empty until an API writes it (no country either: see _write_address).
     address = Address(party=party, address_type=get_default_address_type(), is_default=True)
     address.save()
     log_create(actor, address, parent=party)
@@ -330,8 +332,9 @@ def update_party(actor, party: Party, **fields) -> Party:
 
 @transaction.atomic
 def delete_party(actor, party: Party) -> None:
-    """Delete a party with its addresses, e-mails, phones, memberships and custom field values.
-    Its employees' positions keep the organisation's name as their company name."""
+    """Delete a party with its addresses, e-mails, phones, memberships and custom field values
+    (and the files connected to it alone: content.signals). Its employees' positions keep the
+    organisation's name as their company name."""
     for position in CompanyPosition.objects.filter(organisation=party).select_related("person"):
         before = snapshot(position)
         position.organisation = None
@@ -517,31 +520,60 @@ def _check_max_amount(party: Party, address_type: AddressType, exclude_pk=None):
     check_address_amount(address_type, others.count() + 1)
 
 
-@transaction.atomic
-def add_address(actor, party: Party, *, address_type: AddressType, **fields) -> Address:
-    Party.objects.select_for_update().filter(pk=party.pk).first()  # serialise concurrent adds
-    _check_max_amount(party, address_type)
-    address = Address(party=party, address_type=address_type)
+def _write_address(address: Address, fields: dict, *, creating: bool) -> None:
+    """Set an address's fields. `street_line` (a one-line street, as incwo and Cirrus contacts
+    write it) sets street, number and box (addresses.split_street) unless it is the line the
+    address shows already. A new address, or an empty one without a country that gets content,
+    takes DEFAULT_COUNTRY unless a country is given."""
+    line = fields.pop("street_line", None)
+    shown_line = addresses.address_line(address)
+    gets_default = creating or (not address.country and not addresses.has_content(address))
     _set_fields(address, fields, ADDRESS_FIELDS)
+    if gets_default and "country" not in fields and (creating or line or addresses.has_content(address)):
+        address.country = addresses.default_country()
+    if line is not None and line != shown_line:
+        address.street, address.number, address.box = addresses.split_street(line, address.country)
+
+
+def _save_address(actor, address: Address, before=None) -> Address:
+    """Save and log an address, unless an update changed nothing."""
+    if before is not None and snapshot(address) == before:
+        return address
     _validated_save(address)
-    log_create(actor, address, parent=party)
-    party.touch()
+    log_save(actor, address, before, parent=address.party)
+    address.party.touch()
     return address
 
 
 @transaction.atomic
-def update_address(actor, address: Address, *, address_type: AddressType | None = None, **fields) -> Address:
+def add_address(actor, party: Party, *, address_type: AddressType, **fields) -> Address:
+    """Add an address of a type (up to the type's max_amount per party); see _write_address."""
+    Party.objects.select_for_update().filter(pk=party.pk).first()  # serialise concurrent adds
+    _check_max_amount(party, address_type)
+    address = Address(party=party, address_type=address_type)
+    _write_address(address, fields, creating=True)
+    return _save_address(actor, address)
+
+
+@transaction.atomic
+def update_address(
+    actor, address: Address, *, address_type: AddressType | None = None, kind: str | None = None, **fields
+) -> Address:
+    """Change an address (see _write_address). `kind` is the kind an API with typed address lists
+    gives it: the main address keeps its type and records the kind, another one changes type."""
     before = snapshot(address)
+    if kind is not None:
+        if address.is_default:
+            address.main_kind = kind
+        else:
+            address_type = address_type_of_kind(kind)
     if address_type is not None and address_type.pk != address.address_type_id:
         if address.is_default:
             raise ValidationError({"address_type": "The default address must keep the default address type."})
         _check_max_amount(address.party, address_type, exclude_pk=address.pk)
         address.address_type = address_type
-    _set_fields(address, fields, ADDRESS_FIELDS)
-    _validated_save(address)
-    log_update(actor, address, before, parent=address.party)
-    address.party.touch()
-    return address
+    _write_address(address, fields, creating=False)
+    return _save_address(actor, address, before)
 
 
 def check_address_deletable(address: Address):
@@ -555,6 +587,45 @@ def delete_address(actor, address: Address) -> None:
     log_delete(actor, address, parent=address.party)
     address.delete()
     address.party.touch()
+
+
+# --- Addresses as the APIs with typed address lists write them (incwo, CRM.COM R) -------------
+
+
+def address_type_of_kind(kind: str) -> AddressType:
+    """The address type of a kind (its code); a ValidationError when the install has none."""
+    address_type = AddressType.objects.filter(code=kind, is_default=False).first()
+    if address_type is None:
+        raise ValidationError({"address_type": f"The address type {kind} is not set up."})
+    return address_type
+
+
+@transaction.atomic
+def add_listed_address(actor, party: Party, *, kind: str, **fields) -> Address:
+    """Add an address of a kind. A party's first address (while it has no other and its main
+    address is empty) is written into the main address, recording its kind; the others are
+    addresses of the kind's type."""
+    main = Address.objects.select_for_update().get(party=party, is_default=True)
+    gives_content = fields.get("street_line") or any(
+        fields.get(name) not in ("", None) for name in addresses.CONTENT_FIELDS
+    )
+    alone = not party.addresses.filter(is_default=False).exists()
+    if alone and gives_content and not addresses.has_content(main):
+        return update_address(actor, main, kind=kind, **fields)
+    return add_address(actor, party, address_type=address_type_of_kind(kind), **fields)
+
+
+@transaction.atomic
+def remove_listed_address(actor, address: Address) -> None:
+    """Remove an address as the APIs with typed address lists do: the main address is emptied
+    (every party keeps one), another one is deleted."""
+    if not address.is_default:
+        return delete_address(actor, address)
+    before = snapshot(address)
+    for name in addresses.CONTENT_FIELDS:
+        setattr(address, name, None if address._meta.get_field(name).null else "")
+    address.country = address.main_kind = ""
+    _save_address(actor, address, before)
 
 
 # --- Educations and company positions -------------------------------------------------------

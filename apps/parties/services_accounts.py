@@ -1,5 +1,5 @@
 """Writes of the CRM account side of parties: an organisation as an account (type, groups, number,
-responsible users, its four typed addresses, its monthly budgets), persons as the contacts of an
+responsible users, its four account addresses, its monthly budgets), persons as the contacts of an
 account (their job there, superior, the account's primary contact), and users following parties.
 
 Built on services.py (which holds the rules of the fields themselves) and logged like it: each
@@ -13,24 +13,22 @@ from django.db import transaction
 from apps.core.changelog import log_create, log_delete, log_update, log_values, snapshot
 
 from . import services
+from .addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN, CIRRUS_TYPED
 from .models import AccountGroup, Address, AddressType, CompanyPosition, MonthlyBudget, Party, Phone
 
-# The four addresses an account has, one of each, by address type code.
-ACCOUNT_ADDRESS_CODES = ("visiting", "delivery", "invoice", "postal")
-ACCOUNT_ADDRESS_DESCRIPTIONS = {
-    "visiting": "Visiting",
-    "delivery": "Delivery",
-    "invoice": "Invoice",
-    "postal": "Postal",
-}
+# The four addresses an account has (Cirrus): the postal one is the party's main address, the
+# others one address each of the address type with that code (see addresses.py).
+ACCOUNT_ADDRESS_CODES = CIRRUS_ACCOUNT_ADDRESSES
+ACCOUNT_ADDRESS_DESCRIPTIONS = {"visiting": "Visiting", "delivery": "Delivery", "invoice": "Invoice"}
 # What a contact's job at its account holds (its primary company position).
 JOB_FIELDS = {"title", "department", "role", "reports_to"}
 
 
 def account_address_type(code: str) -> AddressType:
-    """The address type of one of the four account addresses; made (one per party) when missing."""
-    if code not in ACCOUNT_ADDRESS_CODES:
-        raise ValueError(f"Not an account address: {code!r}")
+    """The address type of an account address other than the postal (main) one; made (one per
+    party) when missing."""
+    if code not in CIRRUS_TYPED:
+        raise ValueError(f"Not a typed account address: {code!r}")
     address_type = AddressType.objects.filter(code=code).first()
     if address_type is None:
         address_type = services.create_address_type(
@@ -114,16 +112,25 @@ def unfollow(actor, party: Party, user) -> None:
 # --- Typed addresses ------------------------------------------------------------------------
 
 
+def account_address(party: Party, code: str) -> Address | None:
+    """One of the four account addresses: `postal` is the main address; another is the party's
+    (first) address of the type with that code."""
+    if code == CIRRUS_MAIN:
+        return party.addresses.get(is_default=True)
+    if code not in CIRRUS_TYPED:
+        raise ValueError(f"Not an account address: {code!r}")
+    return party.addresses.filter(address_type__code=code).order_by("id").first()
+
+
 @transaction.atomic
 def set_typed_address(actor, party: Party, code: str, fields: dict) -> Address | None:
-    """Merge `fields` into the party's address of an account address type (its first one),
-    creating it when the party has none and some value is given."""
-    address_type = account_address_type(code)
-    address = party.addresses.filter(address_type=address_type).order_by("id").first()
+    """Merge `fields` into one of the four account addresses, creating a typed one when the
+    party has none and some value is given."""
+    address = account_address(party, code)
     if address is None:
         if not any(value not in ("", None) for value in fields.values()):
             return None
-        return services.add_address(actor, party, address_type=address_type, **{"country": "", **fields})
+        return services.add_address(actor, party, address_type=account_address_type(code), **fields)
     return services.update_address(actor, address, **fields)
 
 

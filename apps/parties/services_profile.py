@@ -4,9 +4,10 @@ APIs create and update a party with everything attached in one atomic call: eith
 written, or (on any rule violation) nothing.
 
 Child changes are `ItemChange`s: add (no row), update (a row of this party, the fields to
-change) or remove (a row of this party). Rule violations raise ValidationError keyed by field;
-those of a child are keyed `<kind>.<index>.<field>` (index in the list given), so an API can
-point at the offending item.
+change) or remove (a row of this party). Addresses are written as the APIs with typed address
+lists write them: by kind, the first one into the main address (services.add_listed_address).
+Rule violations raise ValidationError keyed by field; those of a child are keyed
+`<kind>.<index>.<field>` (index in the list given), so an API can point at the offending item.
 """
 
 from dataclasses import dataclass, field
@@ -186,12 +187,12 @@ def set_custom_values(actor, party: Party, values: dict) -> None:
 
 def _apply_item(actor, party: Party, change: ItemChange):
     data = dict(change.data)
-    if change.kind == "address":
+    if change.kind == "address":  # as the APIs with typed address lists write them (by kind)
         if change.action == "add":
-            return services.add_address(actor, party, **data)
+            return services.add_listed_address(actor, party, **data)
         if change.action == "update":
             return services.update_address(actor, change.row, **data)
-        return services.delete_address(actor, change.row)
+        return services.remove_listed_address(actor, change.row)
     if change.kind == "phone":
         if change.action == "add":
             return services.add_phone(actor, party, **data)
@@ -294,7 +295,7 @@ def set_profile_photo(actor, party: Party, upload):
 
     info = inspect_upload(upload, image=True)
     old = party.profile_photo
-    photo = content_services.add_file(actor, upload, party=party, description="Profile photo", info=info)
+    photo = content_services.add_file(actor, upload, parties=[party], description="Profile photo", info=info)
     before = snapshot(party)
     party.profile_photo = photo
     party.save(update_fields=["profile_photo", "updated"])

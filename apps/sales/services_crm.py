@@ -14,7 +14,7 @@ from django.db import transaction
 from apps.core import services as core_services
 from apps.core.changelog import log_delete, log_save, stored_snapshot
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue
-from apps.parties.data.countries import COUNTRIES
+from apps.parties import addresses
 
 from . import services
 from .models import Activity, Lead
@@ -34,21 +34,19 @@ CRM_FIELDS = {
     "team",
     "address",
 }
-ALPHA_3 = {alpha_2: alpha_3 for _id, alpha_2, alpha_3, *_rest in COUNTRIES}
 
 
 def address_copy(address) -> dict | None:
     """The embedded copy of a party address an activity keeps (CRM.COM's activity address)."""
     if address is None:
         return None
-    line_1 = " ".join(part for part in (address.street, address.number, address.box) if part)
     return {
-        "address_line_1": line_1,
+        "address_line_1": addresses.address_line(address),
         "address_line_2": address.line2,
         "state_province_county": address.region,
         "town_city": address.city,
         "postal_code": address.postal_code,
-        "country": ALPHA_3.get(address.country, address.country) or None,
+        "country": addresses.country_alpha3(address.country) or None,
         "lat": float(address.latitude) if address.latitude is not None else None,
         "lon": float(address.longitude) if address.longitude is not None else None,
         "google_place_id": None,

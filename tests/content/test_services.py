@@ -226,7 +226,7 @@ def test_a_party_deleted_elsewhere_takes_its_files(django_capture_on_commit_call
     from apps.parties import services as party_services
 
     org = party_services.create_organisation(None, name="ACME")
-    file = services.add_file(None, upload(PDF, "contract.pdf"), party=org)
+    file = services.add_file(None, upload(PDF, "contract.pdf"), parties=[org])
     assert list(org.files.all()) == [file]
     with django_capture_on_commit_callbacks(execute=True):
         org.delete()

@@ -109,7 +109,7 @@ def test_discovery_lists_every_relation_the_registry_has():
         "core.CustomFieldValue.object_id",
         "sales.Activity.contact",
         "sales.Attendance.party",
-        "content.File.party",
+        "content.File_parties.party",
     ):
         assert label in found
     # Every model with a generic key is covered (any of them can point at a party).
@@ -180,7 +180,11 @@ def pair(actor):
     # Files and folders.
     folder = Folder.objects.create(name="Anne's", party=source)
     File.objects.create(
-        name="cv.pdf", party=source, folder=folder, file=ContentFile(b"%PDF-1.4", name="cv.pdf")
+        name="cv.pdf", folder=folder, file=ContentFile(b"%PDF-1.4", name="cv.pdf")
+    ).parties.add(source)
+    # a file connected to both: one connection to the target afterwards
+    File.objects.create(name="deal.pdf", file=ContentFile(b"%PDF-1.4", name="deal.pdf")).parties.add(
+        source, target
     )
     # Followers (Cirrus) when the model has them.
     followers = []
@@ -280,7 +284,8 @@ def test_merging_two_persons_moves_everything_and_resolves_conflicts(actor, pair
     assert Attendance.objects.get(activity=meeting).status == "present"
     assert Attendance.objects.get(activity=call).party == target
     # Files and folders.
-    assert File.objects.get(name="cv.pdf").party == target
+    assert list(File.objects.get(name="cv.pdf").parties.all()) == [target]
+    assert list(File.objects.get(name="deal.pdf").parties.all()) == [target]
     assert Folder.objects.get(pk=pair["folder"].pk).party == target
     if pair["followers"]:
         assert set(target.followers.all()) == set(pair["followers"])

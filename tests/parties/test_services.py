@@ -525,7 +525,13 @@ class TestAddresses:
         services.update_address(actor, default, street="Veldstraat", city="Gent")
         default.refresh_from_db()
         assert (default.street, default.city, default.is_default) == ("Veldstraat", "Gent", True)
-        assert assert_logged(default, "update", actor, parent=person).changed_fields == ["city", "street"]
+        # the empty main address gets the install's default country with its first content
+        assert assert_logged(default, "update", actor, parent=person).changed_fields == [
+            "city",
+            "country",
+            "street",
+        ]
+        assert default.country == "BE"
 
     def test_the_default_address_keeps_the_default_type(self, actor, person):
         default = person.addresses.get()

@@ -206,14 +206,13 @@ def test_custom_values_by_key(actor):
 
 
 def test_create_party_profile_is_atomic(actor):
-    items = [
-        sp.ItemChange("address", "add", data={"address_type": home(), "street": f"S{i}"}) for i in range(11)
-    ]
+    # the first address fills the main one, ten more are homes, the twelfth is one too many
+    items = [sp.ItemChange("address", "add", data={"kind": "home", "street": f"S{i}"}) for i in range(12)]
     with pytest.raises(ValidationError) as exc:
         sp.create_party_profile(
             actor, "person", fields={"first_name": "A"}, custom_values={"udf_string_1": "x"}, items=items
         )
-    assert "address.10.address_type" in exc.value.message_dict
+    assert "address.11.address_type" in exc.value.message_dict
     assert not Party.objects.exists() and not CustomFieldValue.objects.exists()
     assert not ObjectChange.objects.exists()
 
@@ -228,7 +227,7 @@ def test_create_party_profile_with_everything(actor):
         custom_values={"udf_string_2": "y"},
         job=sp.Job(organisation=firm, title="CEO"),
         items=[
-            sp.ItemChange("address", "add", data={"address_type": home(), "street": "S"}),
+            sp.ItemChange("address", "add", data={"kind": "business", "street": "S"}),
             sp.ItemChange("phone", "add", data={"number": "1", "kind": "mobile"}),
             sp.ItemChange("email", "add", data={"email": "a@example.com"}),
             sp.ItemChange("messenger", "add", data={"service": "icq", "handle": "1"}),
@@ -236,7 +235,9 @@ def test_create_party_profile_with_everything(actor):
         ],
     )
     assert person.relationship == "client"
-    assert person.addresses.count() == 2  # with the default correspondence address
+    # the first address is written into the main (correspondence) address, with its kind
+    main = person.addresses.get()
+    assert (main.is_default, main.street, main.main_kind, main.country) == (True, "S", "business", "BE")
     assert person.email_addresses.get().is_primary
     assert person.company_positions.get().organisation == firm
     assert person.relations.get().related_party == other
@@ -249,7 +250,7 @@ def test_update_party_profile_removes_first_and_checks_ownership(actor):
         actor,
         person,
         items=[
-            sp.ItemChange("address", "add", data={"address_type": home(), "street": "new"}),
+            sp.ItemChange("address", "add", data={"kind": "home", "street": "new"}),
             sp.ItemChange("address", "remove", row=existing[0]),
         ],
     )

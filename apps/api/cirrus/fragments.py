@@ -6,11 +6,11 @@ beside each function document the shape in the OpenAPI schema.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from rest_framework import serializers
 
+from apps.parties.addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN, CIRRUS_TYPED
 from apps.parties.models import Address, CompanyPosition, EmailAddress, Party, Phone
-from apps.parties.services_accounts import ACCOUNT_ADDRESS_CODES
 
 from .toolkit import geo
 from .toolkit.presenters import coordinate, text
@@ -114,7 +114,7 @@ def coordinates(address: Address | None, nearto=None) -> dict:
 
 def address(row: Address | None, nearto=None) -> dict:
     if row is None:
-        row = Address(country="")
+        row = Address()
     return {
         "careof": text(row.care_of),
         "name": text(row.addressee),
@@ -129,21 +129,31 @@ def address(row: Address | None, nearto=None) -> dict:
     }
 
 
+def account_addresses_condition(prefix: str = "") -> Q:
+    """The four account addresses among a party's: the main one (postal) and the typed ones."""
+    return Q(**{f"{prefix}is_default": True}) | Q(**{f"{prefix}address_type__code__in": CIRRUS_TYPED})
+
+
 def account_addresses_prefetch(prefix: str = "") -> Prefetch:
-    """The party's addresses of the four account types, as `account_addresses`."""
-    rows = Address.objects.filter(address_type__code__in=ACCOUNT_ADDRESS_CODES).select_related("address_type")
+    """The party's four account addresses, as `account_addresses`."""
+    rows = Address.objects.filter(account_addresses_condition()).select_related("address_type")
     return Prefetch(f"{prefix}addresses", queryset=rows.order_by("id"), to_attr="account_addresses")
+
+
+def account_address_code(row: Address) -> str:
+    """Which of the four account addresses a row is."""
+    return CIRRUS_MAIN if row.is_default else row.address_type.code
 
 
 def typed_address(party: Party, code: str) -> Address | None:
     for row in party.account_addresses:
-        if row.address_type.code == code:
+        if account_address_code(row) == code:
             return row
     return None
 
 
 def addresses(party: Party, nearto=None) -> dict:
-    return {code: address(typed_address(party, code), nearto) for code in ACCOUNT_ADDRESS_CODES}
+    return {code: address(typed_address(party, code), nearto) for code in CIRRUS_ACCOUNT_ADDRESSES}
 
 
 # --- Listed parties ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from apps.accounts.models import Account
 from apps.insights.models import Insight, InsightExport
+from apps.parties import addresses
 from apps.sales.models import Activity
-from apps.sales.services_crm import ALPHA_3
 
 from .params import EPOCH_MAX, EPOCH_MIN
 
@@ -158,10 +158,10 @@ class V2BillingAddress(serializers.Serializer):
     country_code = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-3.")
 
     def get_address_line_1(self, obj) -> str:
-        return " ".join(part for part in (obj.street, obj.number, obj.box) if part)
+        return addresses.address_line(obj)
 
     def get_country_code(self, obj) -> str | None:
-        return ALPHA_3.get(obj.country, obj.country) or None
+        return addresses.country_alpha3(obj.country) or None
 
 
 class V2AccountListItem(serializers.Serializer):

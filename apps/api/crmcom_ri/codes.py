@@ -1,5 +1,6 @@
 """CRM.COM R enum values and the domain values they stand for."""
 
+from apps.parties import addresses
 from apps.parties.models import EmailAddress, Party, PartyRelation, Phone
 
 
@@ -38,8 +39,8 @@ LANGUAGES = {
     "HIN": "hi",
     **{f"CUSTOM{n}": f"custom{n}" for n in range(1, 9)},
 }
-# Address types are AddressType rows with these codes (shipped by a data migration).
-ADDRESS_TYPES = {"HOME": "home", "BUSINESS": "business", "POBOX": "pobox", **_customs()}
+# Address kinds (AddressType codes; the main address is one of them too: apps.parties.addresses).
+ADDRESS_TYPES = addresses.CRMCOM_KINDS
 PHONE_TYPES = {
     "LANDLINE": Phone.Kind.LANDLINE,
     "MOBILE": Phone.Kind.MOBILE,
@@ -63,7 +64,6 @@ TYPE_CODES = reverse(TYPES)
 LIFE_CYCLE_CODES = reverse(LIFE_CYCLE_STATES)
 GENDER_CODES = reverse(GENDERS)
 LANGUAGE_CODES = reverse(LANGUAGES)
-ADDRESS_TYPE_CODES = reverse(ADDRESS_TYPES)
 PHONE_TYPE_CODES = reverse(PHONE_TYPES)
 EMAIL_TYPE_CODES = reverse(EMAIL_TYPES)
 RELATION_TYPE_CODES = reverse(RELATION_TYPES)

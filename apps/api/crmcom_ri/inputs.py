@@ -3,8 +3,8 @@
 
 import datetime
 
+from apps.parties import addresses
 from apps.parties.models import (
-    AddressType,
     BusinessGroup,
     Country,
     Industry,
@@ -18,6 +18,7 @@ from apps.parties.services_profile import ItemChange
 from . import codes
 from .conventions import AMBIGUOUS_IDENTIFIER, NOT_FOUND, CrmError
 from .params import MISSING, Params, invalid, missing, parse_identifier, resolve
+from .present import crm_addresses, shown_item_values, text
 
 CONTACT_IDENTIFIER = {
     "id": "uuid",
@@ -99,7 +100,6 @@ class ContactInput:
         self.fields: dict = {}
         self.custom_values: dict = {}
         self.items: list[ItemChange] = []
-        self._address_types = None
 
     # --- the contact's own fields ----------------------------------------------------------
 
@@ -110,6 +110,10 @@ class ContactInput:
             for key in ("title", "first_name", "middle_name", "last_name"):
                 _put(fields, key, p.string(key, max_length=50 if key == "title" else 100))
             for key in ("first_name", "last_name"):
+                if self.unchanged(
+                    key, p.raw(key), None if self.party is None else text(getattr(self.party, key))
+                ):
+                    fields.pop(key)  # a name the party lacks (made elsewhere) written back as shown
                 if (self.creating or key in fields) and not (fields.get(key) or "").strip():
                     raise missing(key)
         else:
@@ -117,6 +121,12 @@ class ContactInput:
             if (self.creating or "name" in fields) and not (fields.get("name") or "").strip():
                 raise missing("company_name")
         _put(fields, "preferred_language", p.enum("preferred_language", codes.LANGUAGES))
+        if self.party is not None and self.unchanged(
+            "preferred_language",
+            p.raw("preferred_language"),
+            codes.LANGUAGE_CODES.get(self.party.preferred_language),
+        ):
+            fields.pop("preferred_language")  # a language R has no code for, written back as shown
         _put(fields, "notes", p.string("notes", max_length=None))
         for key, name in (
             ("category_identifier", "category"),
@@ -141,6 +151,11 @@ class ContactInput:
         self.read_sets()
         return self
 
+    def unchanged(self, key, sent, shown) -> bool:
+        """Whether an update writes back null where the view shows null for a value R cannot
+        show (a language or gender it has no code for, a name the party lacks): that keeps it."""
+        return not self.creating and sent is None and shown is None and key in self.fields
+
     def read_udfs(self):
         p = self.p
         for key in codes.UDF_STRINGS:
@@ -159,6 +174,10 @@ class ContactInput:
     def read_demographics(self, d: Params):
         fields = self.fields
         _put(fields, "gender", d.enum("gender", codes.GENDERS))
+        if self.party is not None and self.unchanged(
+            "gender", d.raw("gender"), codes.GENDER_CODES.get(self.party.gender)
+        ):
+            fields.pop("gender")
         for key in ("id_number", "passport_number", "social_security_number"):
             _put(fields, key, d.string(key, max_length=50))
         for key, name in (
@@ -252,7 +271,11 @@ class ContactInput:
         row = self.find_item(kind, item)
         if action == "remove":
             return ItemChange(kind, "remove", row=row)
-        return ItemChange(kind, "update", row=row, data=reader(item, adding=False))
+        # A value written back as the view shows it changes nothing (R cannot show everything a
+        # row holds: a main address of a kind R lacks, an e-mail without a context...).
+        shown = shown_item_values(kind, row, self.party)
+        sent = Params({k: v for k, v in item.data.items() if k not in shown or shown[k] != v}, item.path)
+        return ItemChange(kind, "update", row=row, data=reader(sent, adding=False))
 
     def find_item(self, kind, item: Params):
         key = f"{kind}_identifier"
@@ -264,9 +287,7 @@ class ContactInput:
         ((field, wanted),) = identifier.items()
         party = self.party
         rows = {
-            "address": lambda: party.addresses.filter(address_type__code__in=codes.ADDRESS_TYPE_CODES)
-            .select_related("address_type", "party")
-            .order_by("id"),
+            "address": lambda: crm_addresses(party.addresses.select_related("address_type", "party"), party),
             "phone": lambda: party.phones.select_related("party").order_by("id"),
             "email": lambda: party.email_addresses.select_related("party").order_by("id"),
             "relation": lambda: party.relations.select_related("party", "related_party").order_by("id"),
@@ -284,20 +305,10 @@ class ContactInput:
 
     def item_type(self, kind, row):
         if kind == "address":
-            return codes.ADDRESS_TYPE_CODES.get(row.address_type.code)
+            return addresses.crmcom_code(row, self.party)
         if kind == "phone":
             return codes.PHONE_TYPE_CODES.get(row.kind)
         return codes.email_type(row, self.party)
-
-    def address_type(self, code):
-        if self._address_types is None:
-            self._address_types = {
-                t.code: t for t in AddressType.objects.filter(code__in=codes.ADDRESS_TYPE_CODES)
-            }
-        try:
-            return self._address_types[code]
-        except KeyError:
-            raise invalid("type", f"The address type {code} is not set up") from None
 
     def country_code(self, item: Params):
         country = reference(item, "country_identifier", "country")
@@ -309,9 +320,9 @@ class ContactInput:
 
     def address_data(self, item: Params, *, adding):
         data = {}
-        code = item.enum("type", codes.ADDRESS_TYPES, required=adding)
-        if code not in (MISSING, None):
-            data["address_type"] = self.address_type(code)
+        kind = item.enum("type", codes.ADDRESS_TYPES, required=adding)
+        if kind not in (MISSING, None):
+            data["kind"] = kind
         _put(data, "street", item.string("street_name", required=adding, max_length=200))
         if not adding and data.get("street", MISSING) == "":
             raise missing(item.name("street_name"))
@@ -331,10 +342,8 @@ class ContactInput:
         _put(data, "floor", item.integer("floor", minimum=-32768, maximum=32767), blank=None)
         _put(data, "notes", item.string("notes", max_length=None))
         country = self.country_code(item)
-        if country is not MISSING:
+        if country is not MISSING:  # not given: the install's default (apps.parties.addresses)
             data["country"] = country.alpha_2 if country else ""
-        elif adding:
-            data["country"] = ""
         return data
 
     def phone_data(self, item: Params, *, adding):

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from apps.core.models import CustomFieldValue, ObjectChange
+from apps.parties import addresses
 from apps.parties.models import (
     Address,
     BusinessUnit,
@@ -165,6 +166,50 @@ def company_profile_view(party):
     }
 
 
+def crm_addresses(rows, party) -> list:
+    """The addresses CRM.COM R shows: those listed (apps.parties.addresses) of a kind it has."""
+    return [row for row, _kind in addresses.listed(rows, party) if addresses.crmcom_code(row, party)]
+
+
+def address_values(row, party) -> dict:
+    """An address's values as R shows them, keyed as R writes them (but `country`)."""
+    return {
+        "type": addresses.crmcom_code(row, party),
+        "street_name": text(row.street),
+        "street_number": text(row.number),
+        "floor": row.floor,
+        "apartment_number": text(row.box),
+        "area": text(row.area),
+        "town_city": text(row.city),
+        "district": text(row.district),
+        "municipality": text(row.municipality),
+        "postal_code": text(row.postal_code),
+        "po_box": text(row.po_box),
+        "po_box_postal_code": text(row.po_box_postal_code),
+        "care_of": text(row.care_of),
+    }
+
+
+def shown_item_values(kind: str, row, party) -> dict:
+    """A set item's values as R shows them, keyed as an update item writes them."""
+    if kind == "address":
+        return {**address_values(row, party), "notes": text(row.notes)}
+    if kind == "phone":
+        return {
+            "type": codes.PHONE_TYPE_CODES.get(row.kind),
+            "number": row.number,
+            "area_code": text(row.area_code),
+            "notes": text(row.description),
+        }
+    if kind == "email":
+        return {
+            "type": codes.email_type(row, party),
+            "email_address": row.email,
+            "notes": text(row.description),
+        }
+    return {"type": codes.RELATION_TYPE_CODES.get(row.type), "notes": text(row.notes)}
+
+
 def crm_name(party) -> str:
     """PERSON: first and last name (no middle name); COMPANY: its name."""
     if party.is_person:
@@ -196,9 +241,7 @@ def contact_queryset():
         .prefetch_related(
             Prefetch(
                 "addresses",
-                queryset=Address.objects.filter(address_type__code__in=codes.ADDRESS_TYPE_CODES)
-                .select_related("address_type")
-                .order_by("id"),
+                queryset=Address.objects.select_related("address_type").order_by("id"),
                 to_attr="crm_addresses",
             ),
             Prefetch("phones", queryset=Phone.objects.order_by("id"), to_attr="crm_phones"),
@@ -290,23 +333,13 @@ class ContactPresenter:
             "updated_by_unit": unit_view(self.unit_of(updated_user)),
         }
 
-    def address(self, row):
+    def address(self, row, party):
+        values = address_values(row, party)
         return {
             "id": hex_id(row),
-            "type": codes.ADDRESS_TYPE_CODES.get(row.address_type.code),
+            "type": values.pop("type"),
             "state": "Active" if row.is_active else "Inactive",
-            "street_name": text(row.street),
-            "street_number": text(row.number),
-            "floor": row.floor,
-            "apartment_number": text(row.box),
-            "area": text(row.area),
-            "town_city": text(row.city),
-            "district": text(row.district),
-            "municipality": text(row.municipality),
-            "postal_code": text(row.postal_code),
-            "po_box": text(row.po_box),
-            "po_box_postal_code": text(row.po_box_postal_code),
-            "care_of": text(row.care_of),
+            **values,
             "country": self.country(row.country),
             "notes": text(row.notes),
             **dict.fromkeys(codes.ADDRESS_UDF_KEYS),
@@ -377,7 +410,7 @@ class ContactPresenter:
             **udf_values(party),
             "demographics": demographics_view(party),
             "company_profile": company_profile_view(party),
-            "addresses_set": [self.address(row) for row in party.crm_addresses],
+            "addresses_set": [self.address(row, party) for row in crm_addresses(party.crm_addresses, party)],
             "phones_set": [self.phone(row) for row in party.crm_phones],
             "emails_set": [self.email(row, party) for row in party.crm_emails],
             "relation_set": [self.relation(row) for row in party.crm_relations],

@@ -10,11 +10,11 @@ from xml.etree import ElementTree as ET  # noqa: S405 - generation only
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
+from apps.parties import addresses
 from apps.parties.models import (
     Address,
-    AddressType,
     CompanyPosition,
     Country,
     EmailAddress,
@@ -52,8 +52,8 @@ CONTACT_TYPES = {
     "other": Party.Relationship.OTHER,
 }
 CONTACT_TYPE_CODES = {value: key for key, value in CONTACT_TYPES.items()}
-ADDRESS_TYPES = {20: "home", 21: "business", 22: "other"}
-ADDRESS_TYPE_CODES = {value: key for key, value in ADDRESS_TYPES.items()}
+# address_type -> the kind of address (apps.parties.addresses: 22 shows every other kind).
+ADDRESS_TYPES = addresses.INCWO_KINDS
 
 P, B = EmailAddress.Context.PERSONAL, EmailAddress.Context.BUSINESS
 # type_id -> (domain table, attributes)
@@ -76,33 +76,8 @@ ITEM_TYPES = {
 MESSENGER_CODES = {
     attrs["service"]: code for code, (kind, attrs) in ITEM_TYPES.items() if kind == "messenger"
 }
-# Country names incwo users write in French.
-FRENCH_COUNTRY_NAMES = {
-    "allemagne": "DE",
-    "angleterre": "GB",
-    "autriche": "AT",
-    "belgique": "BE",
-    "canada": "CA",
-    "chine": "CN",
-    "chypre": "CY",
-    "espagne": "ES",
-    "états-unis": "US",
-    "etats-unis": "US",
-    "grèce": "GR",
-    "irlande": "IE",
-    "italie": "IT",
-    "japon": "JP",
-    "luxembourg": "LU",
-    "maroc": "MA",
-    "pays-bas": "NL",
-    "pologne": "PL",
-    "portugal": "PT",
-    "royaume-uni": "GB",
-    "suisse": "CH",
-    "suède": "SE",
-    "tunisie": "TN",
-    "algérie": "DZ",
-}
+# incwo is French: country names are rendered in French (django-countries' translations).
+LANGUAGE = "fr"
 
 
 def civility_of(title: str):
@@ -124,16 +99,50 @@ def email_code(row: EmailAddress) -> int:
     return 27 if row.context == B else 28
 
 
-def find_country(name: str):
-    text = name.strip()
-    lowered = text.lower()
-    if lowered in FRENCH_COUNTRY_NAMES:
-        return Country.objects.filter(alpha_2=FRENCH_COUNTRY_NAMES[lowered]).first()
-    return (
-        Country.objects.filter(Q(name__iexact=text) | Q(alpha_2__iexact=text) | Q(alpha_3__iexact=text))
-        .order_by("pk")
-        .first()
+def find_country(name: str) -> Country | None:
+    """The Country a name (English or French) or an ISO code names (apps.parties.addresses)."""
+    code = addresses.country_code(name)
+    return Country.objects.filter(alpha_2=code).first() if code else None
+
+
+def country_of(party) -> str | None:
+    country = party.country_of_residence
+    if country is None:
+        return None
+    return addresses.country_name(country.alpha_2, LANGUAGE) if country.alpha_2 else country.name
+
+
+def item_rows(party) -> list[tuple[int, str, str, object]]:
+    """The party's phones, e-mails and messenger ids as incwo shows them, in its order:
+    (type_id, value, domain table, row). Prefetched as `incwo_*` when present."""
+
+    def rows(name, related):
+        prefetched = getattr(party, name, None)
+        return prefetched if prefetched is not None else list(related.select_related("party").order_by("id"))
+
+    listed = (
+        [
+            (row.created, 0, row.pk, phone_code(row), row.number, "phone", row)
+            for row in rows("incwo_phones", party.phones)
+        ]
+        + [
+            (row.created, 1, row.pk, email_code(row), row.email, "email", row)
+            for row in rows("incwo_emails", party.email_addresses)
+        ]
+        + [
+            (row.created, 2, row.pk, MESSENGER_CODES[row.service], row.handle, "messenger", row)
+            for row in rows("incwo_messengers", party.messenger_accounts)
+        ]
     )
+    return [(code, value, kind, row) for *_, code, value, kind, row in sorted(listed, key=lambda r: r[:3])]
+
+
+def listed_addresses(party) -> list:
+    """(address, kind) as incwo lists them: apps.parties.addresses.listed."""
+    rows = getattr(party, "incwo_addresses", None)
+    if rows is None:
+        rows = list(party.addresses.select_related("address_type"))
+    return addresses.listed(rows, party)
 
 
 # --- Reading a <contact> ------------------------------------------------------------------------
@@ -194,7 +203,8 @@ class ContactReader:
             f["notes"] = _text(element) or ""
         if (element := self.child("civility_label_id")) is not None:
             code = _code(element, CIVILITIES, "Civility label", errors)
-            if code is not UNSET:
+            # the civility shown (none for a title like Dr) written back keeps the title
+            if code is not UNSET and not (self.party and code == civility_of(self.party.title)):
                 f["title"] = CIVILITIES[code] if code else ""
         if (element := self.child("contact_type")) is not None:
             value = _text(element)
@@ -215,7 +225,7 @@ class ContactReader:
                     errors.append(f"Country {name} is unknown")
                 f["country_of_residence"] = country
         elif self.creating:
-            f["country_of_residence"] = Country.objects.filter(alpha_2="FR").first()
+            f["country_of_residence"] = Country.objects.filter(alpha_2=addresses.default_country()).first()
         self.read_job()
         self.read_addresses()
         self.read_items()
@@ -247,97 +257,113 @@ class ContactReader:
                 else:
                     self.job.organisation = firm
 
-    def address_type(self, code) -> AddressType | None:
-        if self._address_types is None:
-            self._address_types = {t.code: t for t in AddressType.objects.filter(code__in=ADDRESS_TYPE_CODES)}
-        return self._address_types.get(ADDRESS_TYPES[code])
-
     def read_addresses(self):
+        """The collection replaces the addresses incwo shows, position by position: the n-th
+        address written updates the n-th one shown (its kind changes only when its code does),
+        more are added, fewer remove the rest (the main address is emptied, not deleted)."""
         collection = self.child("contact_addresses")
         if collection is None:
             return
-        if self.party is not None:
-            for row in self.party.addresses.filter(address_type__code__in=ADDRESS_TYPE_CODES).select_related(
-                "party"
-            ):
-                self.items.append(ItemChange("address", "remove", row=row))
-        for element in collection.findall("contact_address"):
-            type_element = element.find("address_type")
-            if type_element is None or _text(type_element) is None:
-                self.errors.append("Address type can't be blank")
+        shown = listed_addresses(self.party) if self.party is not None else []
+        elements = collection.findall("contact_address")
+        for index, element in enumerate(elements):
+            data = self.address_data(element)
+            if data is None:
                 continue
-            code = _code(type_element, ADDRESS_TYPES, "Address type", self.errors)
-            if code is UNSET:
-                continue
-            address_type = self.address_type(code)
-            if address_type is None:
-                self.errors.append("Address type is not set up")
-                continue
-            data = {"address_type": address_type, "country": ""}
-            for name, attr, length in (
-                ("street_address", "street", 200),
-                ("street_address2", "line2", 200),
-                ("zip_code", "postal_code", 20),
-                ("city", "city", 100),
-            ):
-                child = element.find(name)
-                if child is not None:
-                    value = _text(child) or ""
-                    if len(value) > length:
-                        self.errors.append(f"{name.replace('_', ' ').capitalize()} is too long")
-                    data[attr] = value
-            child = element.find("country")
-            if child is not None and _text(child):
-                country = find_country(_text(child))
-                if country is None or not country.alpha_2:
-                    self.errors.append(f"Country {_text(child)} is unknown")
-                else:
-                    data["country"] = country.alpha_2
-            self.items.append(ItemChange("address", "add", data=data))
+            code = data.pop("code")
+            if index < len(shown):
+                row, kind = shown[index]
+                if code != addresses.incwo_code(kind):
+                    data["kind"] = ADDRESS_TYPES[code]
+                self.items.append(ItemChange("address", "update", row=row, data=data))
+            else:
+                self.items.append(ItemChange("address", "add", data={"kind": ADDRESS_TYPES[code], **data}))
+        for row, _kind in shown[len(elements) :]:
+            self.items.append(ItemChange("address", "remove", row=row))
+
+    def address_data(self, element) -> dict | None:
+        type_element = element.find("address_type")
+        if type_element is None or _text(type_element) is None:
+            self.errors.append("Address type can't be blank")
+            return None
+        code = _code(type_element, ADDRESS_TYPES, "Address type", self.errors)
+        if code is UNSET:
+            return None
+        data = {"code": code}
+        for name, attr, length in (
+            ("street_address", "street_line", 200),
+            ("street_address2", "line2", 200),
+            ("zip_code", "postal_code", 20),
+            ("city", "city", 100),
+        ):
+            child = element.find(name)
+            if child is not None:
+                value = _text(child) or ""
+                if len(value) > length:
+                    self.errors.append(f"{name.replace('_', ' ').capitalize()} is too long")
+                data[attr] = value
+        child = element.find("country")
+        if child is not None:
+            name = _text(child)
+            country = addresses.country_code(name) if name else ""
+            if country is None:
+                self.errors.append(f"Country {name} is unknown")
+            else:
+                data["country"] = country
+        return data
 
     def read_items(self):
+        """The collection replaces the phones, e-mails and messenger ids: an item written as
+        shown keeps its row (and what incwo does not show of it), the others are added and the
+        rows not written back removed."""
         collection = self.child("contact_items")
         if collection is None:
             return
-        if self.party is not None:
-            party = self.party
-            for row in party.phones.select_related("party"):
-                self.items.append(ItemChange("phone", "remove", row=row))
-            for row in party.email_addresses.select_related("party"):
-                self.items.append(ItemChange("email", "remove", row=row))
-            for row in party.messenger_accounts.select_related("party"):
-                self.items.append(ItemChange("messenger", "remove", row=row))
+        kept = item_rows(self.party) if self.party is not None else []
         for element in collection.findall("contact_item"):
-            type_element = element.find("type_id")
-            if type_element is None or _text(type_element) is None:
-                self.errors.append("Type can't be blank")
+            item = self.item_data(element)
+            if item is None:
                 continue
-            code = _code(type_element, ITEM_TYPES, "Type", self.errors)
-            if code is UNSET:
-                continue
-            value_element = element.find("value")
-            value = _text(value_element) if value_element is not None else None
-            if value is None:
-                self.errors.append("Value can't be blank")
-                continue
-            kind, attrs = ITEM_TYPES[code]
-            if kind == "email":
-                try:
-                    validate_email(value)
-                except ValidationError:
-                    self.errors.append(f"Value {value} is not a valid e-mail address")
-                    continue
-                self.items.append(ItemChange("email", "add", data={"email": value, **attrs}))
-            elif kind == "phone":
-                if len(value) > 50:
-                    self.errors.append("Value is too long (maximum is 50 characters)")
-                    continue
-                self.items.append(ItemChange("phone", "add", data={"number": value, **attrs}))
+            code, value, kind, data = item
+            same = next((row for row in kept if row[:2] == (code, value)), None)
+            if same is not None:
+                kept.remove(same)
             else:
-                if len(value) > 200:
-                    self.errors.append("Value is too long (maximum is 200 characters)")
-                    continue
-                self.items.append(ItemChange("messenger", "add", data={"handle": value, **attrs}))
+                self.items.append(ItemChange(kind, "add", data=data))
+        for _code, _value, kind, row in kept:
+            self.items.append(ItemChange(kind, "remove", row=row))
+
+    def item_data(self, element):
+        """(type_id, value, domain table, fields) of a <contact_item>; None when invalid."""
+        type_element = element.find("type_id")
+        if type_element is None or _text(type_element) is None:
+            self.errors.append("Type can't be blank")
+            return None
+        code = _code(type_element, ITEM_TYPES, "Type", self.errors)
+        if code is UNSET:
+            return None
+        value_element = element.find("value")
+        value = _text(value_element) if value_element is not None else None
+        if value is None:
+            self.errors.append("Value can't be blank")
+            return None
+        kind, attrs = ITEM_TYPES[code]
+        if kind == "email":
+            try:
+                validate_email(value)
+            except ValidationError:
+                self.errors.append(f"Value {value} is not a valid e-mail address")
+                return None
+            return code, value, kind, {"email": value, **attrs}
+        if kind == "phone":
+            if len(value) > 50:
+                self.errors.append("Value is too long (maximum is 50 characters)")
+                return None
+            return code, value, kind, {"number": value, **attrs}
+        if len(value) > 200:
+            self.errors.append("Value is too long (maximum is 200 characters)")
+            return None
+        return code, value, kind, {"handle": value, **attrs}
 
 
 # --- Rendering ----------------------------------------------------------------------------------
@@ -350,9 +376,7 @@ def contact_queryset():
         .prefetch_related(
             Prefetch(
                 "addresses",
-                queryset=Address.objects.filter(address_type__code__in=ADDRESS_TYPE_CODES)
-                .select_related("address_type")
-                .order_by("id"),
+                queryset=Address.objects.select_related("address_type").order_by("id"),
                 to_attr="incwo_addresses",
             ),
             Prefetch("phones", queryset=Phone.objects.order_by("id"), to_attr="incwo_phones"),
@@ -380,14 +404,10 @@ def _sub(parent, name, value=None):
 
 
 class ContactWriter:
-    """Renders persons of `contact_queryset()`; country names of addresses in one query."""
+    """Renders persons of `contact_queryset()` (countries by name, in French)."""
 
     def __init__(self, parties):
-        parties = list(parties)
-        codes = {a.country for p in parties for a in p.incwo_addresses if a.country}
-        self.country_names = (
-            dict(Country.objects.filter(alpha_2__in=codes).values_list("alpha_2", "name")) if codes else {}
-        )
+        self.parties = list(parties)
 
     def contact(self, party, parent=None) -> ET.Element:
         root = ET.Element("contact") if parent is None else ET.SubElement(parent, "contact")
@@ -399,28 +419,20 @@ class ContactWriter:
         _sub(root, "comment", party.notes)
         _sub(root, "job_title", job.title if job else None)
         _sub(root, "job_department", job.department if job else None)
-        _sub(root, "country", party.country_of_residence.name if party.country_of_residence else None)
+        _sub(root, "country", country_of(party))
         _sub(root, "contact_type", CONTACT_TYPE_CODES.get(party.relationship))
         _sub(root, "firm_id", job.organisation_id if job else None)
-        addresses = _sub(root, "contact_addresses")
-        for row in party.incwo_addresses:
-            element = _sub(addresses, "contact_address")
-            _sub(element, "address_type", ADDRESS_TYPE_CODES[row.address_type.code])
-            _sub(element, "street_address", " ".join(p for p in (row.street, row.number) if p))
+        collection = _sub(root, "contact_addresses")
+        for row, kind in listed_addresses(party):
+            element = _sub(collection, "contact_address")
+            _sub(element, "address_type", addresses.incwo_code(kind))
+            _sub(element, "street_address", addresses.address_line(row))
             _sub(element, "street_address2", row.line2)
             _sub(element, "zip_code", row.postal_code)
             _sub(element, "city", row.city)
-            _sub(element, "country", self.country_names.get(row.country, row.country))
+            _sub(element, "country", addresses.country_name(row.country, LANGUAGE))
         items = _sub(root, "contact_items")
-        rows = (
-            [(row.created, 0, row.pk, phone_code(row), row.number) for row in party.incwo_phones]
-            + [(row.created, 1, row.pk, email_code(row), row.email) for row in party.incwo_emails]
-            + [
-                (row.created, 2, row.pk, MESSENGER_CODES[row.service], row.handle)
-                for row in party.incwo_messengers
-            ]
-        )
-        for *_, code, value in sorted(rows):
+        for code, value, _kind, _row in item_rows(party):
             element = _sub(items, "contact_item")
             _sub(element, "type_id", code)
             _sub(element, "value", value)

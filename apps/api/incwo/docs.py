@@ -17,11 +17,19 @@ class IncwoContactAddress(s.Serializer):
     address_type = s.IntegerField(
         help_text=f"Address kind: {_codes(ADDRESS_TYPES)} (personal, professional, other)."
     )
-    street_address = s.CharField(required=False, allow_blank=True)
+    street_address = s.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="One line: street, house number and box (1 rue de la Paix).",
+    )
     street_address2 = s.CharField(required=False, allow_blank=True)
     zip_code = s.CharField(required=False, allow_blank=True, help_text="Text: leading zeros are kept.")
     city = s.CharField(required=False, allow_blank=True)
-    country = s.CharField(required=False, allow_blank=True, help_text="Country name, e.g. France.")
+    country = s.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Country name, shown in French (France); read in French or English, or as an ISO code.",
+    )
 
 
 class IncwoContactItem(s.Serializer):
@@ -63,7 +71,9 @@ class IncwoContact(s.Serializer):
     job_title = s.CharField(required=False, allow_blank=True)
     job_department = s.CharField(required=False, allow_blank=True)
     country = s.CharField(
-        required=False, allow_blank=True, help_text="Country name; France when omitted on create."
+        required=False,
+        allow_blank=True,
+        help_text="Country name, shown in French; the install's DEFAULT_COUNTRY when omitted on create.",
     )
     contact_type = s.CharField(
         required=False, allow_blank=True, help_text=f"One of {', '.join(CONTACT_TYPES)}."

@@ -5,6 +5,7 @@ write goes through a service)."""
 from rest_framework import serializers
 
 from apps.core.models import CustomField, CustomFieldCategory
+from apps.parties import addresses
 from apps.parties.models import (
     Address,
     AddressType,
@@ -57,8 +58,9 @@ class AddressTypeSerializer(serializers.ModelSerializer):
 
 class AddressSerializer(serializers.ModelSerializer):
     address_type = serializers.PrimaryKeyRelatedField(queryset=AddressType.objects.all())
-    # Not sent: BE on create (the model's default), unchanged on update.
-    country = serializers.CharField(max_length=2, min_length=2, required=False)
+    # Not sent: the install's DEFAULT_COUNTRY on create, unchanged on update. "" (an address
+    # written elsewhere without a country shows it) is accepted back.
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
 
     class Meta:
         model = Address
@@ -77,7 +79,7 @@ class AddressSerializer(serializers.ModelSerializer):
         extra_kwargs = {f: {"required": False} for f in ["street", "number", "box", "postal_code", "city"]}
 
     def validate_country(self, value):
-        if not value.isalpha():
+        if value and (len(value) != 2 or addresses.country_code(value) != value.upper()):
             raise serializers.ValidationError("Enter a two-letter ISO 3166 country code.")
         return value.upper()
 
@@ -236,6 +238,11 @@ class _PartyView:
         return getattr(party, name)
 
 
+# Peepl's languages (nl, fr, en, de) and the others a contact written through another API may
+# speak: what a contact shows is accepted back.
+LANGUAGES = [code for code, _label in Party._meta.get_field("preferred_language").choices]
+
+
 class ContactSerializer(serializers.Serializer):
     """A contact's basic fields (the list representation, also of member lists and segments)."""
 
@@ -244,7 +251,7 @@ class ContactSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     birth_date = serializers.DateField()
     birth_place = serializers.CharField(max_length=100)
-    preferred_language = serializers.ChoiceField(choices=Party.Language.values)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES)
     gender = serializers.ChoiceField(choices=Party.Gender.values)
     email = serializers.EmailField(max_length=254)
     phone = NullableCharField(max_length=50)
@@ -260,6 +267,23 @@ class ContactDetailSerializer(ContactSerializer):
     educations = EducationSerializer(many=True, read_only=True)
     company_positions = CompanyPositionSerializer(many=True, read_only=True)
     custom_field_values = CustomFieldValueSerializer(many=True, read_only=True)
+
+
+class ContactUpdateSerializer(ContactDetailSerializer):
+    """#4's body: #2's fields, all required again, but a contact made through another API shows
+    empty values (no birth date, birth place, language, gender, e-mail or one of its names) and
+    a PUT of what it shows is accepted: an empty value leaves the field empty."""
+
+    first_name = serializers.CharField(max_length=100, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, allow_blank=True)
+    birth_date = serializers.DateField(allow_null=True)
+    birth_place = serializers.CharField(max_length=100, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Party.Gender.values, allow_blank=True)
+    email = serializers.EmailField(max_length=254, allow_null=True, allow_blank=True)
+
+    def validate_email(self, value):
+        return value or ""
 
 
 class OrganisationSerializer(serializers.Serializer):

@@ -155,10 +155,13 @@ class ContactDetail(PartyKindMixin, PeeplGenericView):
         """#3 Contact details."""
         return self.respond(get_object_or_404(with_party_details(self.parties()), pk=pk))
 
+    @extend_schema(request=s.ContactUpdateSerializer)
     def put(self, request, pk):
-        """#4 Update a Contact's basic information."""
+        """#4 Update a Contact's basic information (the empty values a contact shows are accepted)."""
         person = self.get_party(pk)
-        data = self.validated().validated_data  # the nested collections are read-only
+        serializer = s.ContactUpdateSerializer(data=request.data)  # nested collections: read-only
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         services.update_party(request.user, person, **data)
         return self.respond(with_party_details(self.parties()).get(pk=pk))
 

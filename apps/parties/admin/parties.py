@@ -32,6 +32,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django_countries import countries
 
 from apps.core import services as core_services
 from apps.core.admin import (
@@ -43,7 +44,7 @@ from apps.core.admin import (
     fresh,
 )
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
-from apps.parties import services, services_profile
+from apps.parties import addresses, services, services_profile
 from apps.parties.models import (
     Address,
     AddressType,
@@ -409,12 +410,17 @@ class DatesForm(forms.ModelForm):
 
 
 class AddressForm(forms.ModelForm):
+    # Countries by name (django-countries); a new address starts with the install's default.
+    country = forms.ChoiceField(choices=[("", "---------"), *countries], required=False)
+
     class Meta:
         model = Address
         fields = sorted(services.ADDRESS_FIELDS | {"address_type"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["country"].initial = addresses.default_country()
         if self.instance.pk and self.instance.is_default:
             # The default address keeps the default type (update_address refuses a change).
             self.fields["address_type"].disabled = True

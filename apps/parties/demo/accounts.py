@@ -84,9 +84,13 @@ def _account_file(organisation):
         folder = Folder.objects.filter(name=name, parent=None).first() or content_services.create_folder(
             ACTOR, name=name, party=organisation
         )
-    if not File.objects.filter(party=organisation).exists():
+    if not File.objects.filter(parties=organisation).exists():
         content_services.add_file(
-            ACTOR, ContentFile(OFFER, name="offer.txt"), name="Offer.txt", folder=folder, party=organisation
+            ACTOR,
+            ContentFile(OFFER, name="offer.txt"),
+            name="Offer.txt",
+            folder=folder,
+            parties=[organisation],
         )
 
 

@@ -102,12 +102,14 @@ CUSTOM_FIELDS = [
     ),
 ]
 
+# Cirrus's account address kinds besides postal (the main address), and a person's home.
 ADDRESS_TYPES = [
     ("visiting", "Visiting", 1),
     ("delivery", "Delivery", 3),
     ("invoice", "Invoice", 1),
-    ("postal", "Postal", 1),
+    ("home", "Home", 10),
 ]
+DEMO_COUNTRY = "BE"  # the demo's streets and cities are Belgian
 
 # name, parent name, description
 GROUPS = [
@@ -344,7 +346,7 @@ def _fill_address(party, address_type, rng, *, default=False):
         "number": str(rng.randint(1, 250)),
         "postal_code": postal_code,
         "city": city,
-        "country": "BE",
+        "country": DEMO_COUNTRY,
     }
     if default:
         return services.update_address(ACTOR, party.addresses.get(is_default=True), **fields)
@@ -421,7 +423,7 @@ def _persons(rng, tags, fields, types, organisations, combinations):
         )
         _fill_address(person, types["correspondence"], rng, default=True)
         if index % 4 == 0:
-            _fill_address(person, types["postal"], rng)
+            _fill_address(person, types["home"], rng)
         if index % 3 == 0:
             services.add_email_address(
                 ACTOR, person, email=f"{first.lower()}.{index}@work.example", context="business"
@@ -834,6 +836,7 @@ def seed_parties_bulk(count, stdout):
                         number=str(rng.randint(1, 250)),
                         postal_code=postal_code,
                         city=city,
+                        country=DEMO_COUNTRY,
                         uuid=db_uuid(new_uuid()),
                         **stamps,
                     )

@@ -230,7 +230,9 @@ def test_update_changes_only_what_is_given(bo, contact):
     account = create(bo, contact)
     terms = PaymentTerm.objects.get(name="Net 7")
     retail = Classification.objects.get(name="Retail")
-    address = contact.addresses.get()
+    address = party_services.update_address(
+        None, contact.addresses.get(), street="Oak Street", number="2265", box="B", city="Old Forge"
+    )
     response = bo.put(
         f"accounts/{account.uuid}",
         {
@@ -247,7 +249,8 @@ def test_update_changes_only_what_is_given(bo, contact):
     assert body["classification"]["name"] == "Retail"
     assert (
         body["billing_address"]["id"] == str(address.uuid)
-        and body["billing_address"]["country_code"] == "BEL"
+        and body["billing_address"]["country_code"] == "BEL"  # written without one: DEFAULT_COUNTRY
+        and body["billing_address"]["address_line_1"] == "Oak Street 2265 B"  # as every API's street line
     )
     assert set(body["billing_address"]) == {
         "id",

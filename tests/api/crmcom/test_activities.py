@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
+from apps.parties import services as party_services
 from apps.parties.models import BusinessGroup, BusinessUnit
 from apps.sales import services_crm
 from apps.sales.models import Activity, ActivityStateChange, ActivityType, Lead, Order, ServiceRequest
@@ -30,9 +31,7 @@ def tag(db):
 
 @pytest.fixture
 def order(contact):
-    address = contact.addresses.get()
-    address.street, address.city = "Main street", "Gent"
-    address.save()
+    address = party_services.update_address(None, contact.addresses.get(), street="Main street", city="Gent")
     return services_crm.save_reference(None, Order(number="ORD-1", contact=contact, address=address))
 
 

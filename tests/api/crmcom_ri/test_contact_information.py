@@ -149,15 +149,15 @@ def test_create_refusals_write_nothing(crm, body, code):
 
 
 def test_a_domain_rule_failing_late_rolls_back_everything(crm):
-    """The 11th HOME address breaks the address type's maximum after the person, its udfs and
-    ten addresses were written: the whole create is undone."""
-    addresses = [{"type": "HOME", "street_name": f"Street {i}"} for i in range(11)]
+    """The 12th HOME address breaks the address type's maximum after the person, its udfs, its
+    main address (the first one) and ten more were written: the whole create is undone."""
+    addresses = [{"type": "HOME", "street_name": f"Street {i}"} for i in range(12)]
     status = error(
         crm.call("contact_information/create", {**LOUIS, "udf_string_1": "x", "address_set": addresses}),
         400,
         "INVALID_PARAMETER_VALUE",
     )
-    assert status["description"].startswith("address.10")
+    assert status["description"].startswith("address.11")
     no_party_written()
     assert not Address.objects.exists()
 

@@ -62,7 +62,7 @@ def test_add_view_download_remove(crm, contact_id):
     assert data["file_mime_type"] == "image/jpeg" and data["file_name"] == "me.jpg"
     assert data["file_content_url"].startswith("/crm/ImageDownloadServlet?id=")
     photo = File.objects.get()
-    assert photo.party.uuid.hex.upper() == contact_id
+    assert photo.parties.get().uuid.hex.upper() == contact_id
     assert Party.objects.get().profile_photo == photo
     response = crm.get(f"{data['file_content_url']}&token={crm.token}")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"

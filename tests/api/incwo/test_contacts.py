@@ -216,12 +216,15 @@ def test_show_has_the_same_values_as_create(incwo, created):
     ]
 
 
-def test_unset_values_are_empty_elements_and_country_defaults_to_france(incwo):
+def test_unset_values_are_empty_elements_and_country_defaults_to_the_installs(incwo, settings):
     contact = xml(incwo.post("contacts.xml", "<contact><first_name>Zoé</first_name></contact>"))
     assert value(contact, "last_name") == "" and value(contact, "comment") == ""
     assert value(contact, "civility_label_id") == "" and value(contact, "firm_id") == ""
-    assert value(contact, "country") == "France"
+    assert value(contact, "country") == "Belgique"  # DEFAULT_COUNTRY, in French
     assert len(contact.find("contact_addresses")) == 0
+    settings.DEFAULT_COUNTRY = "SE"
+    contact = xml(incwo.post("contacts.xml", "<contact><first_name>Zoé</first_name></contact>"))
+    assert value(contact, "country") == "Suède"
 
 
 @pytest.mark.parametrize("code,title", [("17", "Mr"), ("18", "Mrs"), ("19", "Miss")])
@@ -288,7 +291,9 @@ def test_every_address_type(incwo, code, type_code):
     response = incwo.post("contacts.xml", body)
     assert response.status_code == 201
     assert value(xml(response), "contact_addresses/contact_address/address_type") == str(code)
-    assert Address.objects.get(address_type__code=type_code).city == "Lyon"
+    # a contact's first address is its main (correspondence) address, of that kind
+    main = Address.objects.get()
+    assert (main.is_default, main.main_kind, main.city) == (True, type_code, "Lyon")
 
 
 def test_items_keep_their_insertion_order(incwo):

@@ -3,14 +3,15 @@ account groups). Conditions on child rows (addresses, phones, e-mails, activitie
 subqueries, so a list is one query whatever it filters on."""
 
 import django_filters
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Mod
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Mod, NullIf
 
 from apps.core.models import AppliesTo
+from apps.parties.addresses import CIRRUS_MAIN
 from apps.parties.models import AccountGroup, Address, EmailAddress, Party, Phone
-from apps.parties.services_accounts import ACCOUNT_ADDRESS_CODES
 from apps.sales.models import Activity
 
+from .. import fragments as f
 from ..toolkit import geo
 from ..toolkit.filters import (
     ActiveFilter,
@@ -43,8 +44,9 @@ class LeadingInteger(Func):
 
 
 def addresses_of(code: str):
-    """The outer party's addresses of one account address type."""
-    return Address.objects.filter(party=OuterRef("pk"), address_type__code=code)
+    """The outer party's account address of one kind (postal: its main address)."""
+    rows = Address.objects.filter(party=OuterRef("pk"))
+    return rows.filter(is_default=True) if code == CIRRUS_MAIN else rows.filter(address_type__code=code)
 
 
 def address_like(code: str, column: str):
@@ -97,7 +99,8 @@ def _in_addresses(term):
         matches = Q()
         for column in columns:
             matches |= Q(**{f"{column}__icontains": term})
-        condition |= Q(address_type__code=code) & matches
+        kind = Q(is_default=True) if code == CIRRUS_MAIN else Q(address_type__code=code)
+        condition |= kind & matches
     return Q(Exists(Address.objects.filter(party=OuterRef("pk")).filter(condition)))
 
 
@@ -113,7 +116,7 @@ def postal_address_order(parity: str | None):
     def order(queryset, descending):
         postal = addresses_of("postal").order_by("id")
         queryset = queryset.annotate(
-            postal_street=Subquery(postal.values("street")[:1]),
+            postal_street=NullIf(Subquery(postal.values("street")[:1]), Value("")),  # empty: last
             postal_number=LeadingInteger(Subquery(postal.values("number")[:1])),
         )
 
@@ -178,7 +181,7 @@ class AccountCoordinateFilter(CirrusFilterSet):
         if km is None:
             return queryset
         rows = (
-            Address.objects.filter(party=OuterRef("pk"), address_type__code__in=ACCOUNT_ADDRESS_CODES)
+            Address.objects.filter(f.account_addresses_condition(), party=OuterRef("pk"))
             .filter(geo.bounding_box(point, km))
             .annotate(km=geo.distance_expression(point))
             .filter(km__lte=km)

@@ -12,12 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.validators import EmailValidator
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.models import Tag
-from apps.parties.models import AccountGroup, AccountType, Country, Party, Phone
+from apps.parties import addresses
+from apps.parties.models import AccountGroup, AccountType, Party, Phone
 
 from .. import fragments as f
 from ..toolkit.fields import CirrusSerializer, Flag, IdObjectsField, Int, RefField, Str
@@ -56,18 +56,16 @@ class CoordinateField(serializers.Field):
 
 
 class CountryField(Str):
-    """A country as its ISO code (alpha-2 or alpha-3) or English name; stored as alpha-2."""
+    """A country as its ISO code (alpha-2 or alpha-3) or name; stored as alpha-2."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data).strip()
         if not value:
             return ""
-        country = Country.objects.filter(
-            Q(alpha_2__iexact=value) | Q(alpha_3__iexact=value) | Q(name__iexact=value)
-        ).first()
-        if country is None or not country.alpha_2:
+        code = addresses.country_code(value)
+        if code is None:
             raise serializers.ValidationError(f"'{value}' is not a known country.")
-        return country.alpha_2
+        return code
 
 
 class CoordinatesIn(CirrusSerializer):
@@ -385,6 +383,6 @@ class AccountCoordinateSerializer(serializers.Serializer):
     def to_representation(self, row):
         return {
             "accountid": row.party_id,
-            "addresstype": row.address_type.code,
+            "addresstype": f.account_address_code(row),
             **f.coordinates(row, self.context.get("nearto")),
         }

@@ -6,7 +6,7 @@ lists read a fixed number of queries whatever the page size and mask."""
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -16,9 +16,9 @@ from apps.content.models import File
 from apps.core import jobs
 from apps.core.models import Job, MergeRecord
 from apps.parties import services_accounts
+from apps.parties.addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN
 from apps.parties.merge import request_merge
 from apps.parties.models import AccountGroup, AccountType, Address, CompanyPosition, MonthlyBudget, Party
-from apps.parties.services_accounts import ACCOUNT_ADDRESS_CODES
 
 from .. import fragments as f
 from ..toolkit.errors import CirrusError, invalid
@@ -42,7 +42,7 @@ def accounts():
         .prefetch_related(
             *f.listed_account_prefetches(),
             *f.listed_account_prefetches("parent_organisation__"),
-            Prefetch("files", queryset=File.objects.only("id", "name", "party_id").order_by("id")),
+            Prefetch("files", queryset=File.objects.only("id", "name").order_by("id")),
             Prefetch(
                 "employee_positions",
                 queryset=contacts.select_related("person").order_by(
@@ -130,13 +130,16 @@ class AccountCoordinateList(CirrusView):
             "userid": "party__responsible_user_id",
         }[key]
         type_order = Case(
-            *[When(address_type__code=code, then=Value(i)) for i, code in enumerate(ACCOUNT_ADDRESS_CODES)],
+            *[
+                When(Q(is_default=True) if code == CIRRUS_MAIN else Q(address_type__code=code), then=Value(i))
+                for i, code in enumerate(CIRRUS_ACCOUNT_ADDRESSES)
+            ],
             output_field=IntegerField(),
         )
         rows = (
             Address.objects.filter(
+                f.account_addresses_condition(),
                 party__in=matching.values("pk"),
-                address_type__code__in=ACCOUNT_ADDRESS_CODES,
                 latitude__isnull=False,
                 longitude__isnull=False,
             )

@@ -4,14 +4,16 @@ fields, and the Contact shape.
 A Cirrus contact is a person party. Its account is the organisation of its primary (current)
 company position, where its `title`, `department`, `function` (the position's role) and `superior`
 (who it reports to) live too; `primarycontact` says whether it is that organisation's primary
-contact. `street`, `city` and `zip` are its correspondence address; `officephone` and `cellphone`
-its first landline and mobile numbers; `email` its primary e-mail; `idnumber` its ID number.
+contact. `street` (one line: street, number, box), `city` and `zip` are its main address;
+`officephone` and `cellphone` its first landline and mobile numbers; `email` its primary e-mail;
+`idnumber` its ID number.
 """
 
 from django.core.validators import EmailValidator
 from rest_framework import serializers
 
 from apps.core.models import Tag
+from apps.parties.addresses import address_line
 from apps.parties.models import Party, Phone
 
 from .. import fragments as f
@@ -34,7 +36,7 @@ class ContactIn(CirrusSerializer):
     officephone = Str(max_length=50)
     cellphone = Str(max_length=50)
     title = Str(max_length=200)
-    street = Str(max_length=200)
+    street = Str(max_length=200, help_text="One line: street, house number and box (Storgatan 12 B).")
     city = Str(max_length=100)
     zip = Str(max_length=20)
     accountid = RefField(
@@ -52,8 +54,11 @@ class ContactIn(CirrusSerializer):
 
 
 class ContactUpdateIn(ContactIn):
-    """O56: the O52 fields, all optional; a contact keeps its account (`accountid` is ignored)."""
+    """O56: the O52 fields, all optional; a contact keeps its account (`accountid` is ignored).
+    A name or surname sent must not be blank; null (what a contact without one shows) keeps it."""
 
+    name = Str(allow_blank=False, allow_null=True, max_length=100, help_text="First name.")
+    surname = Str(allow_blank=False, allow_null=True, max_length=100)
     accountid = None
 
 
@@ -71,13 +76,17 @@ PERSON_FIELDS = {
     "active": "is_active",
 }
 JOB_FIELDS = {"function": "role", "department": "department", "title": "title", "superiorid": "reports_to"}
-ADDRESS_FIELDS = {"street": "street", "city": "city", "zip": "postal_code"}
+# The main address; `street` is one line (street, number and box: apps.parties.addresses).
+ADDRESS_FIELDS = {"street": "street_line", "city": "city", "zip": "postal_code"}
 CONTACT_ERRORS = {
     **{
         domain: doc
         for mapping in (PERSON_FIELDS, JOB_FIELDS, ADDRESS_FIELDS)
         for doc, domain in mapping.items()
     },
+    "street": "street",
+    "number": "street",
+    "box": "street",
     "organisation": "accountid",
     "primary_contact": "primarycontact",
     "company_name": "accountid",
@@ -86,7 +95,11 @@ CONTACT_ERRORS = {
 
 def contact_changes(data: dict) -> dict:
     """Validated ContactIn data as keyword arguments of services_accounts.create/update_contact."""
-    changes = {PERSON_FIELDS[key]: value for key, value in data.items() if key in PERSON_FIELDS}
+    changes = {
+        PERSON_FIELDS[key]: value
+        for key, value in data.items()
+        if key in PERSON_FIELDS and not (value is None and key in ("name", "surname"))
+    }
     job = {JOB_FIELDS[key]: value for key, value in data.items() if key in JOB_FIELDS}
     address = {ADDRESS_FIELDS[key]: value for key, value in data.items() if key in ADDRESS_FIELDS}
     if job:
@@ -166,7 +179,7 @@ class ContactSerializer(serializers.Serializer):
             "officephone": text(person.first_phone(Phone.Kind.LANDLINE)),
             "cellphone": text(person.first_phone(Phone.Kind.MOBILE)),
             "title": text(position.title) if position else None,
-            "street": text(address.street) if address else None,
+            "street": text(address_line(address)) if address else None,
             "city": text(address.city) if address else None,
             "zip": text(address.postal_code) if address else None,
             "primarycontact": flag(account is not None and account.primary_contact_id == person.pk),

@@ -27,7 +27,7 @@ def contacts():
         *f.listed_account_prefetches("primary_positions__organisation__"),
         *f.listed_contact_prefetches("primary_positions__reports_to__"),
         Prefetch("addresses", queryset=Address.objects.filter(is_default=True), to_attr="default_addresses"),
-        Prefetch("files", queryset=File.objects.only("id", "name", "party_id").order_by("id")),
+        Prefetch("files", queryset=File.objects.only("id", "name").order_by("id")),
         Prefetch("followers", queryset=f.users_queryset()),
         "tags",
     )

@@ -14,12 +14,12 @@ from ..toolkit.filters import (
     SortingFilter,
     WildcardFilter,
 )
-from .serializers import FIELD_GROUPS, GROUP_TARGETS, TYPES_BY_ID
+from .serializers import FIELD_GROUPS, FIELDS_OF_GROUP, TYPES_BY_ID
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "enum": FIELD_GROUPS}})
 class GroupsFilter(django_filters.Filter):
-    """`groups=account,contact` (or repeated): fields of any of these groups."""
+    """`groups=account,contact` (or repeated): the fields whose `group` is one of these."""
 
     field_class = CsvStringField
 
@@ -30,12 +30,15 @@ class GroupsFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        targets = set().union(*(GROUP_TARGETS[group] for group in value))
+        targets = set().union(*(FIELDS_OF_GROUP[group] for group in value))
         return qs.filter(applies_to__in=targets)
 
 
 class DynamicFieldFilter(CirrusFilterSet):
-    groups = GroupsFilter(help_text="Comma-separated: account, contact, order, opportunity, article.")
+    groups = GroupsFilter(
+        help_text="Comma-separated or repeated: account, contact, order, opportunity, article (and "
+        "activity); the fields whose `group` is one of them."
+    )
     typeid = IntFilter(method="of_type", help_text="The field type's id (the `type.id` of a field).")
     fieldname = WildcardFilter(field_name="name", help_text="% as a wildcard.")
     sorting = SortingFilter(

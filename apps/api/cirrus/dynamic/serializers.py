@@ -36,7 +36,7 @@ TYPE_IDS = {
 TYPES_BY_ID = {number: kind for kind, number in TYPE_IDS.items()}
 OPTION_TYPES = (FT.CHOICE, FT.MULTIPLE_CHOICE)
 
-# Cirrus groups (and resource types) -> the custom field `applies_to` keys they cover.
+# Cirrus resource types -> the custom field `applies_to` keys whose data a record of it has.
 GROUP_TARGETS = {
     "account": {AppliesTo.ORGANISATION, AppliesTo.PARTY},
     "contact": {AppliesTo.PERSON, AppliesTo.PARTY},
@@ -46,7 +46,6 @@ GROUP_TARGETS = {
     "opportunity": set(),
     "article": set(),
 }
-FIELD_GROUPS = ["account", "contact", "order", "opportunity", "article"]
 RESOURCE_TYPES = ["account", "contact", "order", "quote", "opportunity", "activity", "article"]
 # applies_to -> the group a field shows (a field of every party shows as an account field).
 GROUP_OF = {
@@ -54,6 +53,12 @@ GROUP_OF = {
     AppliesTo.PARTY: "account",
     AppliesTo.PERSON: "contact",
     AppliesTo.ACTIVITY: "activity",
+}
+# O66's `groups`: the documented ones, and activity (a group fields show).
+FIELD_GROUPS = ["account", "contact", "order", "opportunity", "article", "activity"]
+# A group -> the `applies_to` keys of the fields that show it.
+FIELDS_OF_GROUP = {
+    group: {applies_to for applies_to, shown in GROUP_OF.items() if shown == group} for group in FIELD_GROUPS
 }
 
 

@@ -1,5 +1,7 @@
 """The filters of the file and folder lists (O71, O72)."""
 
+from django.db.models import Exists, OuterRef
+
 from apps.content.models import File, Folder
 
 from ..toolkit.filters import CirrusFilterSet, IntFilter
@@ -29,7 +31,8 @@ class FileFilter(CirrusFilterSet):
 
     def connected_to_party(self, queryset, name, value):
         kind = "organisation" if name == "accountid" else "person"
-        return queryset.filter(party_id=value, party__kind=kind)
+        links = File.parties.through.objects.filter(file=OuterRef("pk"), party_id=value, party__kind=kind)
+        return queryset.filter(Exists(links))
 
     def nothing(self, queryset, name, value):
         return queryset.none()

@@ -1,8 +1,8 @@
 """Files and folders (spec part 1 §3.7, §4.8) over the content domain's File and Folder.
 
-A file's connections are what the content domain records: the party it belongs to (an account
-when an organisation, a contact when a person: `connectedaccounts` / `connectedcontacts`) and the
-activity it is attached to (`connectedactivities`), at most one of each. The other connection
+A file's connections are what the content domain records: the parties it is connected to (the
+organisations are its `connectedaccounts`, the persons its `connectedcontacts`, any number of
+both) and the activity it is attached to (`connectedactivities`, at most one). The other connection
 kinds (opportunities, orders, leads, quotes, projects, objects, users, articles, missions,
 subscriptions) have nothing to point at here: they read as empty lists, and a file cannot be
 connected to them (400). `info` is the file's description; `timestamp` its upload time.
@@ -107,9 +107,11 @@ class FileIn(CirrusSerializer):
     connectedsubscriptions = UnconnectableField()
 
 
-def file_changes(data: dict) -> dict:
-    """Validated FileIn data as the content services' fields: name, description, folder, party,
-    activity (the last three only when sent) and the upload."""
+def file_changes(data: dict, file=None) -> dict:
+    """Validated FileIn data as the content services' fields: name, description, folder, the
+    connected parties and activity (those only when sent) and the upload. A connection list sent
+    replaces that kind of connection: the accounts sent keep the file's contacts, and the other
+    way round (`file`: the file being updated)."""
     changes = {}
     if "name" in data:
         changes["name"] = data["name"]
@@ -118,11 +120,10 @@ def file_changes(data: dict) -> dict:
     if "folderid" in data:
         changes["folder"] = data["folderid"]
     if "connectedaccounts" in data or "connectedcontacts" in data:
-        parties = [*(data.get("connectedaccounts") or []), *(data.get("connectedcontacts") or [])]
-        if len(parties) > 1:
-            field = "connectedcontacts" if data.get("connectedcontacts") else "connectedaccounts"
-            raise invalid({field: "A file belongs to at most one account or contact."})
-        changes["party"] = parties[0] if parties else None
+        current = list(file.parties.all()) if file is not None else []
+        accounts = data.get("connectedaccounts", [p for p in current if not p.is_person]) or []
+        contacts = data.get("connectedcontacts", [p for p in current if p.is_person]) or []
+        changes["parties"] = [*accounts, *contacts]
     if "connectedactivities" in data:
         activities = data.get("connectedactivities") or []
         if len(activities) > 1:
@@ -194,9 +195,9 @@ class FileSerializer(serializers.Serializer):
 
     def to_representation(self, row):
         nearto = self.context.get("nearto")
-        party = row.party
-        account = party if party is not None and not party.is_person else None
-        contact = party if party is not None and party.is_person else None
+        parties = list(row.parties.all())
+        accounts = [party for party in parties if not party.is_person]
+        contacts = [party for party in parties if party.is_person]
         folder = row.folder
         return {
             "id": row.pk,
@@ -210,13 +211,13 @@ class FileSerializer(serializers.Serializer):
             else None,
             "template": None,
             "activities": [file_activity(row.activity, nearto)] if row.activity_id else [],
-            "accounts": [f.listed_account(account, nearto)] if account else [],
-            "contacts": [f.listed_contact(contact)] if contact else [],
+            "accounts": [f.listed_account(account, nearto) for account in accounts],
+            "contacts": [f.listed_contact(contact) for contact in contacts],
             "opportunities": [],
             **{name: [] for name in UNCONNECTABLE},
             "connectedactivities": [row.activity_id] if row.activity_id else [],
-            "connectedaccounts": [account.pk] if account else [],
-            "connectedcontacts": [contact.pk] if contact else [],
+            "connectedaccounts": [account.pk for account in accounts],
+            "connectedcontacts": [contact.pk for contact in contacts],
         }
 
 

@@ -10,6 +10,7 @@ from rest_framework import status
 from apps.content import services as content_services
 from apps.content.models import File, Folder
 from apps.content.uploads import inspect_upload
+from apps.parties.models import Party
 
 from .. import fragments as f
 from ..toolkit.errors import invalid
@@ -17,21 +18,22 @@ from ..toolkit.views import CirrusView
 from . import serializers as s
 from .filters import FileFilter, FolderFilter
 
-FILE_ERRORS = {"file": "content", "description": "info", "folder": "folderid", "party": "connectedaccounts"}
+FILE_ERRORS = {"file": "content", "description": "info", "folder": "folderid", "parties": "connectedaccounts"}
 
 
 def files():
     """Files with what a File shows, prefetched (a fixed number of queries)."""
+    parties = Party.objects.order_by("id").prefetch_related(
+        *f.listed_account_prefetches(), f.primary_positions_prefetch()
+    )
     return File.objects.select_related(
         "folder",
-        "party",
         "activity",
         "activity__activity_type",
         "activity__account",
         *f.user_paths("activity__owner"),
     ).prefetch_related(
-        *f.listed_account_prefetches("party__"),
-        f.primary_positions_prefetch("party__"),
+        Prefetch("parties", queryset=parties),
         *f.listed_account_prefetches("activity__account__"),
     )
 
@@ -88,13 +90,16 @@ class FileDetail(FileMixin, CirrusView):
     @extend_schema(summary="Updates a file (O74): `name` and `content` are required", request=s.FileIn)
     def put(self, request, id):
         file = self.get_object_or_404(File.objects.all(), id, "File")
-        changes = s.file_changes(self.body(s.FileIn, partial=True))
+        changes = s.file_changes(self.body(s.FileIn, partial=True), file)
         upload = changes.pop("upload")
         activity = changes.pop("activity", file.activity)
         if (activity.pk if activity else None) != file.activity_id:
             raise invalid({"connectedactivities": "A file's activity cannot be changed."})
         info = self.inspected(upload)
+        parties = changes.pop("parties", None)
         content_services.update_file(request.user, file, **changes)
+        if parties is not None:
+            content_services.set_file_parties(request.user, file, parties)
         content_services.replace_file_content(request.user, file, upload, info=info)
         return self.respond_file(file.pk)
 

@@ -786,7 +786,9 @@ def test_contacts_files_and_parent_in_the_account(cirrus, new_account):
         primary_contact=True,
     )
     bo = services_accounts.create_contact(None, organisation=party, first_name="Bo", last_name="Andersson")
-    file = content_services.add_file(None, ContentFile(b"hello", name="a.txt"), name="Offer.txt", party=party)
+    file = content_services.add_file(
+        None, ContentFile(b"hello", name="a.txt"), name="Offer.txt", parties=[party]
+    )
     body = cirrus.call("get", f"accounts/{account['id']}").json()
     assert body["contacts"] == [
         {

@@ -179,7 +179,8 @@ def test_partial_update(cirrus, acme):
     ("body", "field"),
     [
         ({"name": ""}, "name"),
-        ({"surname": None}, "surname"),
+        ({"surname": ""}, "surname"),
+        ({"surname": 7}, "surname"),
         ({"superiorid": "SELF"}, "superiorid"),
         ({"active": True}, "active"),
     ],

@@ -143,16 +143,22 @@ def test_field_list_filters_and_sorting(cirrus, fields):
         f[n]
         for n in ("level", "note", "staff", "hobbies", "birthday", "locked", "hidden", "revenue", "outcome")
     ]
+    # `groups` selects the fields whose `group` is one of them (a field of every party is an
+    # account field: its group says so)
     account = [f[n] for n in ("level", "note", "staff", "locked", "hidden", "revenue")]
     assert ids(cirrus.call("get", "dynamicfields?groups=account&per_page=50")) == account
     assert ids(cirrus.call("get", "dynamicfields?groups=contact&per_page=50")) == [
-        f["note"],
         f["hobbies"],
         f["birthday"],
     ]
     both = ids(cirrus.call("get", "dynamicfields?groups=account&groups=contact&per_page=50"))
     assert both == ids(cirrus.call("get", "dynamicfields?groups=account,contact&per_page=50"))
+    assert both == ids(cirrus.call("get", "dynamicfields?groups[]=account&groups[]=contact&per_page=50"))
     assert len(both) == 8
+    for groups in ("account", "contact", "activity", "contact,activity", "account,opportunity"):
+        items = cirrus.call("get", f"dynamicfields?groups={groups}&per_page=50").json()["items"]
+        assert items and {item["group"] for item in items} <= set(groups.split(",")), groups
+    assert ids(cirrus.call("get", "dynamicfields?groups=activity")) == [f["outcome"]]
     assert ids(cirrus.call("get", "dynamicfields?groups=order")) == []
     assert ids(cirrus.call("get", "dynamicfields?typeid=7")) == [f["level"]]
     assert ids(cirrus.call("get", "dynamicfields?typeid=99")) == []
