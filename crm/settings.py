@@ -158,6 +158,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "prune-change-log": {"task": "apps.core.tasks.prune_change_log", "schedule": 24 * 60 * 60},
+    "settle-challenges": {"task": "apps.sales.tasks.settle_finished_challenges", "schedule": 60 * 60},
 }
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).

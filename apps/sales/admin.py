@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from apps.content.adminkit import FileInline, ServiceAdmin, ServiceCheckedForm, ServiceInlineMixin
 
-from . import services, services_crm
+from . import services, services_crm, services_pipeline
 from .models import (
     Activity,
     ActivityStateChange,
@@ -237,12 +237,25 @@ class ReferenceAdmin(ServiceAdmin):
         services_crm.delete_reference(request.user, obj)
 
 
+class LeadForm(ServiceCheckedForm):
+    service_check = staticmethod(services_pipeline.check_lead)
+
+
 @admin.register(Lead)
-class LeadAdmin(ReferenceAdmin):
+class LeadAdmin(ServiceAdmin):
+    form = LeadForm
+    raw_id_fields = ["contact"]
+    readonly_fields = ["uuid", "created", "updated"]
     list_display = ["title", "contact", "created"]
     search_fields = ["title", "contact__name"]
     list_select_related = ["contact"]
     fields = ["title", "description", "contact", "uuid", "created", "updated"]
+
+    def service_save(self, request, obj, form, change):
+        return services_pipeline.save_lead(request.user, obj)
+
+    def service_delete(self, request, obj):
+        services_pipeline.delete_lead(request.user, obj)
 
 
 @admin.register(Order)

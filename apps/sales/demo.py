@@ -138,8 +138,8 @@ TAGS = [("VIP", "#0000FF"), ("Follow-up", "FR547F"), ("Complaint", "#C0392B")]
 def _seed_crm(persons, call):
     from apps.core.models import Tag
 
-    from . import services_crm
-    from .models import Lead, Order, ServiceRequest
+    from . import services_crm, services_pipeline
+    from .models import Order, ServiceRequest
 
     tags = {}
     for name, colour in TAGS:
@@ -148,8 +148,8 @@ def _seed_crm(persons, call):
         return
     customer = persons[0]
     address = customer.addresses.filter(is_default=True).first()
-    lead = services_crm.save_reference(
-        None, Lead(title="Sponsorship next season", contact=customer, description="Asked for a proposal.")
+    lead = services_pipeline.create_lead(
+        None, title="Sponsorship next season", contact=customer, description="Asked for a proposal."
     )
     order = services_crm.save_reference(None, Order(number="SO-1001", contact=customer, address=address))
     request = services_crm.save_reference(

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.sales import services_crm
+from apps.sales import services_crm, services_pipeline
 from apps.sales.models import ActivityType, Lead, Order, ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def url(name, *args):
 
 def test_pages_load(staff, contact):
     order = services_crm.save_reference(None, Order(number="SO-1", contact=contact))
-    lead = services_crm.save_reference(None, Lead(title="Interest", contact=contact))
+    lead = services_pipeline.create_lead(None, title="Interest", contact=contact)
     activity = services_crm.create_crm_activity(
         None,
         name="Visit",
