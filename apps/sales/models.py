@@ -1,7 +1,8 @@
 """Activities: one table that every API shows in its own way.
 
-- Peepl: `kind` is its activity type (internal, external, announcement, sale, session), with
-  registration dates, a default price, products with prices per group, attendance.
+- Peepl: `kind` is its activity type (internal, external, announcement, sale, session; a CRM
+  `task` shows as `task`), with registration dates, a default price, products with prices per
+  group, attendance.
 - Cirrus: `activity_type` (a lookup), `account`, `contact` (the primary contact), `owner` (the
   user), the date and times (from `start`/`end`), `closed` (from `state`), the progression
   state, the result, priority, opportunity, reminder, invited users and contacts (attendance),
@@ -115,8 +116,8 @@ class Activity(BaseModel):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    # The kinds Peepl shows; a `task` is a CRM activity of Cirrus and CRM.COM only.
-    PEEPL_KINDS = (Kind.INTERNAL, Kind.EXTERNAL, Kind.ANNOUNCEMENT, Kind.SALE, Kind.SESSION)
+    # Peepl creates the first five; a `task` is a CRM activity (Cirrus, CRM.COM). Every API lists
+    # every kind, except CRM.COM (tasks only).
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TASK, db_index=True)
     parent = models.ForeignKey(

@@ -5,6 +5,7 @@ Paths have no trailing slash, and anything else under the mount answers a JSON 4
 from django.urls import re_path
 
 from .accounts import urls as accounts
+from .activities import urls as activities
 from .company import urls as company
 from .contacts import urls as contacts
 from .dynamic import urls as dynamic
@@ -20,6 +21,8 @@ urlpatterns = [
     *contacts.urlpatterns,
     *dynamic.urlpatterns,
     *files.urlpatterns,
+    # Part 1: the sales pipeline.
+    *activities.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,
