@@ -10,6 +10,7 @@ from .company import urls as company
 from .contacts import urls as contacts
 from .dynamic import urls as dynamic
 from .files import urls as files
+from .leads import urls as leads
 from .toolkit.views import not_found
 from .users import urls as users
 
@@ -21,8 +22,9 @@ urlpatterns = [
     *contacts.urlpatterns,
     *dynamic.urlpatterns,
     *files.urlpatterns,
-    # Part 1: the sales pipeline.
+    # Part 1: the sales pipeline (with part 2's lead statuses).
     *activities.urlpatterns,
+    *leads.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,
