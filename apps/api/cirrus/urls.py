@@ -11,6 +11,7 @@ from .contacts import urls as contacts
 from .dynamic import urls as dynamic
 from .files import urls as files
 from .leads import urls as leads
+from .opportunities import urls as opportunities
 from .toolkit.views import not_found
 from .users import urls as users
 
@@ -25,6 +26,7 @@ urlpatterns = [
     # Part 1: the sales pipeline (with part 2's lead statuses).
     *activities.urlpatterns,
     *leads.urlpatterns,
+    *opportunities.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,

@@ -43,7 +43,7 @@ GROUP_TARGETS = {
     "activity": {AppliesTo.ACTIVITY},
     "order": set(),
     "quote": set(),
-    "opportunity": set(),
+    "opportunity": {AppliesTo.OPPORTUNITY},
     "article": set(),
 }
 FIELD_GROUPS = ["account", "contact", "order", "opportunity", "article"]
@@ -54,6 +54,7 @@ GROUP_OF = {
     AppliesTo.PARTY: "account",
     AppliesTo.PERSON: "contact",
     AppliesTo.ACTIVITY: "activity",
+    AppliesTo.OPPORTUNITY: "opportunity",
 }
 
 
