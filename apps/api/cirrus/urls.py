@@ -6,6 +6,7 @@ from django.urls import re_path
 
 from .accounts import urls as accounts
 from .activities import urls as activities
+from .challenges import urls as challenges
 from .company import urls as company
 from .contacts import urls as contacts
 from .dynamic import urls as dynamic
@@ -27,6 +28,7 @@ urlpatterns = [
     *activities.urlpatterns,
     *leads.urlpatterns,
     *opportunities.urlpatterns,
+    *challenges.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,
