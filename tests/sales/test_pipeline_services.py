@@ -4,6 +4,7 @@ a lead, the bulk changes, challenges (answers, settling) and the stats counted f
 Every write is one transaction with its change log."""
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -394,3 +395,16 @@ def test_user_stats(seller, account, contact, django_assert_max_num_queries):
         "level": 1,
         "score": 1 + 2 + 10,
     }
+
+
+def test_long_texts_are_stored(account, contact):
+    """The text columns the `%` filters search carry indexes that take any length (on PostgreSQL a
+    b-tree over them would refuse rows above ~2.7 kB)."""
+    long_text = "".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(160))[:10000]
+    activity = services_crm.create_crm_activity(
+        None, name="Call", description=long_text, start=timezone.now()
+    )
+    deal = opportunity(account, contact, description=long_text)
+    lead = services_pipeline.create_lead(None, title="Lead")
+    row = services_pipeline.create_lead_activity(None, lead=lead, comment=long_text)
+    assert {len(obj.description) for obj in (activity, deal)} == {len(row.comment)} == {10000}

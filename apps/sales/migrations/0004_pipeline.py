@@ -1,35 +1,41 @@
 """The sales pipeline: Cirrus activity details (priorities, type questions and answers, contact
 attempts, invitations, followers, reminders), leads with statuses, sources and lead activities,
 opportunities with their lookups, and challenges. Every Cirrus filter and sort has a named index
-here; the `%` wildcard filters get PostgreSQL pattern indexes (the last step)."""
+here; the `%` wildcard filters get PostgreSQL pattern or trigram indexes (the last step)."""
 
 import django.db.models.deletion
 import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-# The `%` wildcard filters compare UPPER(column) LIKE UPPER(pattern): on PostgreSQL a b-tree over
-# UPPER(column) with text_pattern_ops serves exact and prefix patterns. SQLite scans.
+# The `%` wildcard filters compare UPPER(column) LIKE UPPER(pattern). On PostgreSQL a b-tree over
+# UPPER(column) with text_pattern_ops serves exact and prefix patterns of the short columns; the
+# long text columns get a trigram GIN index instead (any pattern; no b-tree row size limit), with
+# the trusted pg_trgm extension. SQLite scans.
 PATTERN_INDEXES = [
-    ("activity_name_pattern", "sales_activity", "name"),
-    ("activity_location_pattern", "sales_activity", "location"),
-    ("opportunity_description_pattern", "sales_opportunity", "description"),
-    ("lead_status_name_pattern", "sales_leadstatus", "name"),
-    ("lead_activity_comment_pattern", "sales_leadactivity", "comment"),
+    # name, table, column, kind
+    ("activity_name_pattern", "sales_activity", "name", "btree"),
+    ("activity_location_pattern", "sales_activity", "location", "btree"),
+    ("lead_status_name_pattern", "sales_leadstatus", "name", "btree"),
+    ("activity_description_trgm", "sales_activity", "description", "trgm"),
+    ("opportunity_description_trgm", "sales_opportunity", "description", "trgm"),
+    ("lead_activity_comment_trgm", "sales_leadactivity", "comment", "trgm"),
 ]
 
 
 def create_pattern_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, table, column in PATTERN_INDEXES:
-        schema_editor.execute(f"CREATE INDEX {name} ON {table} (UPPER({column}) text_pattern_ops)")
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, table, column, kind in PATTERN_INDEXES:
+        method = "gin (UPPER({0}) gin_trgm_ops)" if kind == "trgm" else "btree (UPPER({0}) text_pattern_ops)"
+        schema_editor.execute(f"CREATE INDEX {name} ON {table} USING {method.format(column)}")
 
 
 def drop_pattern_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name, _table, _column in PATTERN_INDEXES:
+    for name, *_rest in PATTERN_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
