@@ -6,9 +6,9 @@ COPY crm crm
 COPY apps apps
 COPY templates templates
 COPY static static
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 RUN pip install --no-cache-dir . && useradd --create-home crm && chown -R crm /app
 USER crm
 RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "crm.wsgi"]

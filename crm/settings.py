@@ -29,8 +29,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Under an API's mount a CSRF failure is that API's 403 (apps.api.common.mounts).
+CSRF_FAILURE_VIEW = "apps.api.common.mounts.csrf_failure"
 
 INSTALLED_APPS = [
+    # First: its `runserver` (which keeps the `api_key` header) overrides the ones below.
+    "apps.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,18 +45,19 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.parties",
     "apps.sales",
     "apps.content",
     "apps.accounts",
     "apps.insights",
-    "apps.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.api.common.mounts.CollapseSlashesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,7 +99,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis, degrading to each process's memory while Redis is down (apps.core.cache).
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -150,14 +162,47 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is delivered again
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Work that must survive a dead worker or broker is a job (apps.core.jobs): its tasks, all
+# idempotent, ack late and are redelivered when their worker dies; other tasks ack on receipt.
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Every task is stopped after CELERY_TASK_TIME_LIMIT seconds (a minute earlier, softly: it can
+# record why). Redis hands a message that was not acknowledged to another worker after the
+# visibility timeout: longer than any task may run, so a live task is never delivered twice.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, CELERY_TASK_TIME_LIMIT * 9 // 10)
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    # Look for messages whose worker died every 10 s (kombu's default: 100 s).
+    "unacked_restore_interval": min(10, _visibility_timeout),
+    "unacked_restore_throttle": 1,
+    # Never wait long for a broker that is gone: publishing fails fast and the job sweep retries.
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2  # the result backend's
+# Jobs (apps.core.jobs): a running job whose heartbeat (every JOBS_STALE_AFTER / 6 s) stopped for
+# JOBS_STALE_AFTER seconds has lost its worker; the sweep, every JOBS_SWEEP_INTERVAL seconds,
+# hands it to a new run, publishes jobs the broker never got, and publishes again jobs pending
+# for JOBS_REPUBLISH_AFTER seconds (a broker that lost its messages).
+JOBS_STALE_AFTER = env.float("JOBS_STALE_AFTER", default=60)
+JOBS_SWEEP_INTERVAL = env.float("JOBS_SWEEP_INTERVAL", default=30)
+JOBS_REPUBLISH_AFTER = env.float("JOBS_REPUBLISH_AFTER", default=10 * 60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=10)
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "prune-change-log": {"task": "apps.core.tasks.prune_change_log", "schedule": 24 * 60 * 60},
+    "sweep-jobs": {
+        "task": "apps.core.tasks.sweep_jobs",
+        "schedule": JOBS_SWEEP_INTERVAL,
+        "options": {"expires": JOBS_SWEEP_INTERVAL},  # a sweep not started in time is skipped
+    },
     "settle-challenges": {"task": "apps.sales.tasks.settle_finished_challenges", "schedule": 60 * 60},
 }
 
@@ -176,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Redoc from here (drf-spectacular-sidecar's, see apps.api.common.docs).
+    "REDOC_DIST": "/api/docs/redoc",
 }
 
 # Peepl admin API
@@ -191,9 +238,12 @@ INCWO_BUSINESS_FILE_ID = env.int("INCWO_BUSINESS_FILE_ID", default=1)
 INCWO_PAGE_SIZE = env.int("INCWO_PAGE_SIZE", default=100)
 
 # CRM.COM Back-Office v2 API: the JWTs its login issues (HS256, signed with this secret, which
-# defaults to SECRET_KEY; lifetime in seconds) and login attempts allowed per user name.
+# defaults to SECRET_KEY; lifetime in seconds), their refresh tokens and login attempts allowed
+# per user name.
 CRMCOM_JWT_SECRET = env.str("CRMCOM_JWT_SECRET", default="") or SECRET_KEY
 CRMCOM_JWT_LIFETIME = env.int("CRMCOM_JWT_LIFETIME", default=15 * 60)
+# Seconds a login's refresh token stays usable (each use replaces it and starts the time again).
+CRMCOM_REFRESH_TOKEN_LIFETIME = env.int("CRMCOM_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 60 * 60)
 CRMCOM_LOGIN_THROTTLE_RATE = env.str("CRMCOM_LOGIN_THROTTLE_RATE", default="10/min")
 
 # Insight exports: record the peak Python memory of each export (tracemalloc: about five times

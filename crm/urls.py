@@ -1,14 +1,34 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from apps.api.cirrus.toolkit.errors import mount_error as cirrus_errors
+from apps.api.common import docs, mounts
+from apps.api.crmcom.conventions import mount_error as crmcom_errors
+from apps.api.crmcom_ri.conventions import mount_error as crmcom_ri_errors
+from apps.api.incwo.conventions import mount_error as incwo_errors
+from apps.api.peepl.conventions import mount_error as peepl_errors
 from apps.core.views import healthz
 
 
-def api(name: str, mount: str, urlconf: str, title: str, description: str) -> list:
-    """One public API: its routes under `mount`, its OpenAPI schema at /api/schema/<name>/ and a
-    docs page at /api/docs/<name>/."""
+def mounted(mount: str, urlconf: str, errors) -> list:
+    """`urlconf`'s routes under `mount`, then the API's own 404 for every other path under it
+    (any method), with `errors` rendering its error bodies (apps.api.common.mounts)."""
+    mounts.register(mount, errors)
+    unknown = mounts.unknown_path_view(errors)
+    return [
+        path(mount, include(urlconf)),
+        re_path(rf"^{re.escape(mount)}", unknown),
+        re_path(rf"^{re.escape(mount.rstrip('/'))}$", unknown),
+    ]
+
+
+def api(name: str, mount: str, urlconf: str, title: str, description: str, errors) -> list:
+    """One public API: its routes under `mount` (see mounted()), its OpenAPI schema at
+    /api/schema/<name>/ and a docs page titled `title` at /api/docs/<name>/ (works offline)."""
     schema = SpectacularAPIView.as_view(
         urlconf=urlconf,
         custom_settings={
@@ -17,16 +37,19 @@ def api(name: str, mount: str, urlconf: str, title: str, description: str) -> li
             "SERVERS": [{"url": "/" + mount.rstrip("/")}],
         },
     )
-    docs = SpectacularRedocView.as_view(url_name=f"schema-{name}")
+    docs_page = SpectacularRedocView.as_view(
+        url_name=f"schema-{name}", title=title, template_name="api/redoc.html"
+    )
     return [
         path(f"api/schema/{name}/", schema, name=f"schema-{name}"),
-        path(f"api/docs/{name}/", docs, name=f"docs-{name}"),
-        path(mount, include(urlconf)),
+        path(f"api/docs/{name}/", docs_page, name=f"docs-{name}"),
+        *mounted(mount, urlconf, errors),
     ]
 
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/docs/redoc/bundles/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     path("admin/", admin.site.urls),
     *api(
         "peepl",
@@ -34,6 +57,7 @@ urlpatterns = [
         "apps.api.peepl.urls",
         "Peepl admin API",
         "Peepl's admin API. Authenticate with `Authorization: Token <key>`.",
+        peepl_errors,
     ),
     *api(
         "crmcom-ri",
@@ -43,8 +67,9 @@ urlpatterns = [
         "RPC-style methods: log in with `authentication/token`, then pass the `token` parameter on "
         "every call. Every answer is `{status:{code,message,description}, data}`; errors have a "
         "non-2xx HTTP status and `status.code` other than `OK`.",
+        crmcom_ri_errors,
     ),
-    path("crm/", include("apps.api.crmcom_ri.urls_download")),
+    *mounted("crm/", "apps.api.crmcom_ri.urls_download", crmcom_ri_errors),
     *api(
         "crmcom",
         "backoffice/v2/",
@@ -52,9 +77,10 @@ urlpatterns = [
         "CRM.COM Back-Office API v2",
         "Accounts, activities, analytics and insights. Authenticate every call with the `api_key` "
         "header or `authorization: Bearer <JWT>` (from `POST /users/authenticate`). Ids are GUIDs. "
-        "Lists are `{content, paging:{page,size,total}}` with `sort`, `order`, `page` and `size`; "
+        "Lists are `{content, paging:{page,size,total,has_more}}` with `sort`, `order`, `page` and `size`; "
         "errors are `{status, message, error, parameters}` (e.g. 404 "
         "`CRM.EXCEPTIONS.NOTFOUNDEXCEPTION`). Every path also answers with a trailing slash.",
+        crmcom_errors,
     ),
     *api(
         "incwo",
@@ -64,6 +90,7 @@ urlpatterns = [
         "XML in and out (`application/xml`), HTTP Basic with a user's login and password, paths under "
         "`/incwo/<business_file_id>/`. Errors are `<errors><error>…</error></errors>`: 422 "
         "validation, 404, 400 malformed XML.",
+        incwo_errors,
     ),
     *api(
         "cirrus",
@@ -74,8 +101,16 @@ urlpatterns = [
         "masks responses (`{id,name,addresses{visiting}}`). Lists are `{page, pages, per_page, total, "
         "items}` with `page` and `per_page` (at most 50); string filters take `%` as a wildcard. "
         "Errors are `{message}`, with `errors` by field on a 400. Paths have no trailing slash.",
+        cirrus_errors,
     ),
 ]
+
+# Errors raised outside the APIs' views (a bad Host header, an unhandled exception) are answered
+# in the API's format under its mount, and as Django does everywhere else.
+handler400 = mounts.error_handler(400)
+handler403 = mounts.error_handler(403)
+handler404 = mounts.error_handler(404)
+handler500 = mounts.error_handler(500)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

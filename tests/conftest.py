@@ -1,17 +1,20 @@
 import os
+import shutil
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apps.core.api_keys import issue_api_key
 from crm.celery import app as celery_app
+from tests.processes import RedisServer
+from tests.servers import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +35,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("worker"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_run_settings():
+    """For the whole run: plain HTTP without a redirect to HTTPS, as the test client and the live
+    server talk (pytest-django's `live_server` starts once and reads it then); and static file
+    URLs without a collected manifest (the admin and the API docs pages name static files)."""
+    from django.conf import settings as django_settings
+
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override = override_settings(
+        SECURE_SSL_REDIRECT=False, STORAGES={**django_settings.STORAGES, "staticfiles": static}
+    )
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)
@@ -92,6 +111,8 @@ class Worker:
                 "--without-heartbeat",
                 "--hostname",
                 self.name,
+                "--include",
+                "tests.worker_hooks",
             ],
             env=self.env,
             cwd=ROOT,
@@ -125,25 +146,34 @@ class Worker:
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """Needs a real broker (CELERY_BROKER_URL) and a server database: .ci/run's second pass."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"])
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     media_root = tmp_path_factory.mktemp("worker-media")
     env = dict(
         os.environ,
-        DATABASE_URL=f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=postgres_url(),
         CELERY_TASK_ALWAYS_EAGER="0",
         MEDIA_ROOT=str(media_root),
     )
-    celery_app.control.purge()  # nothing left over from an earlier, interrupted run
+    # Nothing left over from an earlier run: neither queued, nor delivered to a worker that was
+    # killed (Redis would hand such a message on after the visibility timeout, mid-session).
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.delete("unacked", "unacked_index")
     worker = Worker(env, media_root, name=name)
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -160,3 +190,62 @@ def api_key(admin_user):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+# --- Browser tests ------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright cannot download its own browser here
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, driven by Playwright; one for the whole run."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in this thread; the tests' own ORM calls are
+    # still synchronous (Django would otherwise refuse them, seeing the loop).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A Playwright page in a fresh browser context. The test fails on any console error or
+    uncaught page error, and on any request leaving this machine (such requests are blocked, so
+    a page that needs the internet shows it)."""
+    from urllib.parse import urlparse
+
+    context = browser.new_context()
+    page = context.new_page()
+    problems = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            problems.append(f"request off this machine: {url}")
+            route.abort()
+
+    context.route("**/*", guard)
+    page.on(
+        "console", lambda message: message.type == "error" and problems.append(f"console: {message.text}")
+    )
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield page
+    context.close()
+    assert not problems, problems

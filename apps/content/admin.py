@@ -3,7 +3,10 @@ save and delete goes through apps.content.services; uploads are inspected and pr
 as API uploads are (same service, same Celery task)."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
+
+from apps.core import jobs
 
 from . import services
 from .adminkit import (
@@ -147,8 +150,9 @@ class FileAdmin(ServiceAdmin):
 
     @admin.action(description="Process the selected files again")
     def process_again(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            process_file.delay(pk)
+        with transaction.atomic():
+            for pk in queryset.values_list("pk", flat=True):
+                jobs.enqueue(process_file, pk)
         messages.success(request, "Processing requested.")
 
     def service_save(self, request, obj, form, change):
@@ -241,8 +245,9 @@ class PictureAdmin(ServiceAdmin):
 
     @admin.action(description="Process the selected pictures again")
     def process_again(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            process_picture.delay(pk)
+        with transaction.atomic():
+            for pk in queryset.values_list("pk", flat=True):
+                jobs.enqueue(process_picture, pk)
         messages.success(request, "Processing requested.")
 
     def service_save(self, request, obj, form, change):

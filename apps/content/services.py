@@ -2,12 +2,12 @@
 processing the Celery tasks run. The admin, the APIs and the tasks call these.
 
 Uploads: `inspect_upload` checks size, sniffed type and (pictures) the image before anything is
-stored; the storage API stores the object under a fresh name; the row commits; only then is the
-processing task enqueued (`transaction.on_commit`). If the row cannot be written, the stored
-object is removed again, so bad input leaves nothing behind.
+stored; the storage API stores the object under a fresh name; the row commits with its processing
+job (apps.core.jobs), which is published to the broker after commit. If the row cannot be
+written, the stored object is removed again, so bad input leaves nothing behind.
 
 Deletes: the rows go in the transaction (a folder, album, news post or activity takes its children
-with it); their stored objects are removed after commit (see signals.py).
+with it); their stored objects are removed by a job after commit (see signals.py).
 """
 
 import io
@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+from apps.core import jobs
 from apps.core.changelog import log_delete, log_save, stored_snapshot
+from apps.core.db import unique_or
 
 from .models import (
     SIBLING_NAME_TAKEN,
@@ -128,7 +130,8 @@ def save_folder(actor, folder: Folder) -> Folder:
     folder.name = (folder.name or "").strip()
     _check_permissions(folder)
     check_folder(folder)
-    _validated_save(folder)
+    with unique_or({"name": SIBLING_NAME_TAKEN}):  # a concurrent writer took the name since the check
+        _validated_save(folder)
     log_save(actor, folder, before)
     return folder
 
@@ -157,9 +160,9 @@ def delete_folder(actor, folder: Folder) -> None:
 
 
 def _enqueue(task, pk):
-    """Enqueue the processing once the row is committed. `robust`: a broker that is down does not
-    undo a committed upload (the task can be run again later, e.g. from the admin)."""
-    transaction.on_commit(lambda: task.delay(pk), robust=True)
+    """Queue the processing as a job: recorded with the row, published once it is committed (a
+    broker that is down leaves it for the job sweep, never an unprocessed upload)."""
+    jobs.enqueue(task, pk)
 
 
 def _store(obj, upload, info: UploadInfo, display_name: str):

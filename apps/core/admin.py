@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 
 from .api_keys import issue_api_key, revoke_api_key
 from .changelog import history_for, log_create, log_delete, log_update, snapshot
-from .models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, ObjectChange, Tag
+from .models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, Job, ObjectChange, Tag
 
 # --- Shared plumbing ------------------------------------------------------------------------
 
@@ -507,6 +507,40 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 # --- Change log -----------------------------------------------------------------------------
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs, read-only (apps.core.jobs): what is queued, running, done or failed, and why."""
+
+    list_display = ["created", "task", "args", "state", "attempts", "published", "finished"]
+    list_filter = ["state", "task", ("created", admin.DateFieldListFilter)]
+    search_fields = ["=uuid", "task"]
+    show_full_result_count = False
+    fields = [
+        "uuid",
+        "task",
+        "args",
+        "state",
+        "attempts",
+        "created",
+        "published",
+        "started",
+        "heartbeat",
+        "finished",
+        "result",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ObjectChange)

@@ -1,18 +1,21 @@
 """Demo data for the core machinery: staff users with profiles, settings, budgets, departments and
 roles; sort groups; the tenant's company details; the shipped KPI definitions and add-ons (one
-enabled, with parameters); and one merge of two duplicate organisations, so the merge records
-screen has an entry. Everything goes through the services; idempotent (found by names)."""
+enabled, with parameters); one merge of two duplicate organisations, so the merge records
+screen has an entry; and a signed-out API log-in session. Everything goes through the services;
+idempotent (found by names)."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from . import login_sessions
 from . import services_staff as staff
 from .models import (
     Addon,
     AddonParameter,
     Department,
+    LoginSession,
     MergeRecord,
     Role,
     SortGroup,
@@ -176,6 +179,10 @@ def seed(stdout):
         )
 
     _seed_merge(stdout)
+    if not LoginSession.objects.filter(user=anna).exists():
+        # Anna logged in through CRM.COM Back-Office v2 and signed out (her token is not kept).
+        login_sessions.start_session(anna, datetime.timedelta(days=7))
+        login_sessions.end_sessions(anna)
     stdout.write(
         f"Core: {User.objects.count()} users, {Department.objects.count()} departments, "
         f"{Role.objects.count()} roles, {SortGroup.objects.count()} sort groups, "

@@ -1,4 +1,5 @@
-"""Shared machinery: base model mixins, tags, custom fields, the change log and API keys."""
+"""Shared machinery: base model mixins, tags, custom fields, the change log, API keys and background
+jobs."""
 
 import uuid
 from decimal import Decimal
@@ -6,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -240,6 +242,27 @@ class ApiKey(models.Model):
         return self.revoked is None and (self.expires is None or self.expires > now) and self.user.is_active
 
 
+class LoginSession(models.Model):
+    """A user's log-in through an API that hands out short-lived access tokens (CRM.COM
+    Back-Office v2). Its access tokens name it and stop working when it ends (sign-out); its
+    refresh token trades for a new access token, is stored only as a SHA-256 hash and is replaced
+    on every use. See apps.core.login_sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    hashed_refresh_token = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(help_text="When the current refresh token stops working.")
+    ended = models.DateTimeField(null=True, blank=True, help_text="When the user signed out.")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.user} since {self.created:%Y-%m-%d %H:%M}"
+
+
 class MergeRecord(models.Model):
     """What a merge of one record into another did (see apps.core.merging): the rows it moved per
     relation, the rows it demoted or dropped to resolve unique rules, the fields it filled, and a
@@ -275,6 +298,48 @@ class MergeRecord(models.Model):
     @property
     def moved_count(self) -> int:
         return sum(len(entry["ids"]) for entry in self.moved)
+
+
+class Job(models.Model):
+    """Background work, written in the transaction of the change that needs it (an outbox row):
+    published to the broker after commit, run by a Celery task that claims it, and taken up by
+    the sweep when it never reached the broker or the worker running it died (apps.core.jobs)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Its Celery task id.")
+    task = models.CharField(max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created = models.DateTimeField(default=timezone.now)
+    published = models.DateTimeField(
+        null=True, blank=True, help_text="Last sent to the broker; empty: not yet (the broker was down)."
+    )
+    attempts = models.PositiveIntegerField(default=0, help_text="Runs started.")
+    run = models.UUIDField(null=True, blank=True, editable=False, help_text="The run that may finish it.")
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of its run.")
+    finished = models.DateTimeField(null=True, blank=True, db_index=True)
+    result = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            # What the sweep reads: the few unfinished jobs, never the finished history.
+            models.Index(
+                fields=["state", "published"],
+                condition=Q(state__in=["pending", "running"]),
+                name="core_job_unfinished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)} ({self.get_state_display()})"
 
 
 # --- Staff: user profiles, roles, departments, budgets (Cirrus's users); KPIs; tenant settings;

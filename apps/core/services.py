@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .changelog import log_create, log_delete, log_update, log_values, snapshot
-from .db import unique_or
+from .db import UniqueTaken, unique_or
 from .models import VALUE_COLUMNS, CustomField, CustomFieldValue
 
 FieldType = CustomField.FieldType
@@ -121,7 +121,7 @@ def create_custom_field_value(actor, obj, field: CustomField, raw) -> CustomFiel
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     taken = {"field": "This object already has a value for this custom field."}
     if CustomFieldValue.objects.filter(field=field, content_type=content_type, object_id=obj.pk).exists():
-        raise ValidationError(taken)
+        raise UniqueTaken(taken)
     row = CustomFieldValue(field=field, content_type=content_type, object_id=obj.pk)
     _assign(row, clean_custom_value(field, raw))
     with unique_or(taken):
@@ -144,15 +144,20 @@ def update_custom_field_value(actor, row: CustomFieldValue, raw) -> CustomFieldV
 
 @transaction.atomic
 def set_custom_field_value(actor, obj, field: CustomField, raw) -> CustomFieldValue | None:
-    """Create, update or (with None) remove the object's value for the field."""
+    """Create, update or (with None) remove the object's value for the field. An upsert under
+    concurrent writers too: a value another writer created first is updated instead."""
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    row = CustomFieldValue.objects.filter(field=field, content_type=content_type, object_id=obj.pk).first()
+    existing = CustomFieldValue.objects.filter(field=field, content_type=content_type, object_id=obj.pk)
+    row = existing.select_for_update().first()
     if raw is None:
         if row is not None:
             delete_custom_field_value(actor, row)
         return None
     if row is None:
-        return create_custom_field_value(actor, obj, field, raw)
+        try:
+            return create_custom_field_value(actor, obj, field, raw)
+        except UniqueTaken:
+            row = existing.select_for_update().get()
     return update_custom_field_value(actor, row, raw)
 
 

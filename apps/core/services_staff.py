@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from .changelog import log_create, log_delete, log_update, log_values, snapshot
+from .db import insert_or_lock
 from .models import (
     Department,
     Role,
@@ -222,21 +223,22 @@ def set_budget(actor, user, year: int, month: int, *, budget=None, pipeline=None
     for name, value in (("budget", budget), ("pipeline", pipeline)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ValidationError({name: "Must be a whole number of 0 or more."})
-    row = UserBudget.objects.select_for_update().filter(user=user, year=year, month=month).first()
-    created = row is None
-    if created:
-        row = UserBudget(user=user, year=year, month=month)
-    before = None if created else snapshot(row)
+    existing = UserBudget.objects.filter(user=user, year=year, month=month)
+    row = existing.select_for_update().first()
+    if row is None:  # insert; if a concurrent writer inserted it first, update theirs
+        new = UserBudget(user=user, year=year, month=month, budget=budget or 0, pipeline=pipeline or 0)
+        row, created = insert_or_lock(new, existing)
+        if created:
+            log_create(actor, row, parent=user)
+            return row, True
+    before = snapshot(row)
     if budget is not None:
         row.budget = budget
     if pipeline is not None:
         row.pipeline = pipeline
     row.save()
-    if created:
-        log_create(actor, row, parent=user)
-    else:
-        log_update(actor, row, before, parent=user)
-    return row, created
+    log_update(actor, row, before, parent=user)
+    return row, False
 
 
 @transaction.atomic

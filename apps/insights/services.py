@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
+from apps.core import jobs
 from apps.core.changelog import log_create, log_delete, log_save, stored_snapshot
 from apps.core.rules import OPERATORS
 
@@ -172,7 +173,7 @@ def delete_insight(actor, insight: Insight) -> None:
     if names:
         from .tasks import delete_files
 
-        transaction.on_commit(lambda: delete_files.delay(names))
+        jobs.enqueue(delete_files, names)
 
 
 # --- Results --------------------------------------------------------------------------------------
@@ -302,9 +303,10 @@ def request_export(actor, insight: Insight, *, format: str = "CSV", start=None, 
 
 
 def enqueue_export(export: InsightExport) -> None:
+    """Queue the export's writing as a job, recorded in this transaction (apps.core.jobs)."""
     from .tasks import export_insight
 
-    transaction.on_commit(lambda: export_insight.delay(export.pk))
+    jobs.enqueue(export_insight, export.pk)
 
 
 @transaction.atomic
@@ -324,4 +326,4 @@ def delete_export(actor, export: InsightExport) -> None:
     if name:
         from .tasks import delete_files
 
-        transaction.on_commit(lambda: delete_files.delay([name]))
+        jobs.enqueue(delete_files, [name])

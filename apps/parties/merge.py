@@ -38,7 +38,7 @@ The rule for conflicts:
 Safe to run twice: the second run (the source is gone) finds the merge record and returns it,
 `repeated` set. Locks are taken on both parties in primary-key order, so two merges of the same
 parties never deadlock; a worker killed halfway leaves both parties as they were (the transaction
-never committed), and the task (acks_late) runs again.
+never committed), and the merge, queued as a job (`request_merge`, apps.core.jobs), runs again.
 """
 
 import datetime
@@ -50,9 +50,10 @@ from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from apps.core import jobs
 from apps.core.changelog import log_delete, log_update, log_values, snapshot
 from apps.core.merging import MergeError, MergePolicy, Merger, Relation, relations_to
-from apps.core.models import MergeRecord
+from apps.core.models import Job, MergeRecord
 
 from .models import Address, AddressType, Party
 from .services import ADDRESS_FIELDS
@@ -200,6 +201,16 @@ def _test_pause():
     pause = getattr(settings, "PARTIES_MERGE_TEST_PAUSE", 0)
     if pause:
         time.sleep(pause)
+
+
+def request_merge(actor, target, source) -> Job:
+    """Queue the merge of `source` into `target` as a job, run by `merge_parties_task` once this
+    transaction commits. Eagerly (the embedded default) it has run when this returns, and a merge
+    refused raises here."""
+    from .tasks import merge_parties_task
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    return jobs.enqueue(merge_parties_task, _pk(target), _pk(source), actor_id)
 
 
 def merge_parties(actor, target, source, *, dry_run: bool = False) -> MergeRecord:

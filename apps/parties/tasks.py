@@ -1,13 +1,16 @@
-"""Celery tasks of the parties domain. Each calls a service and is safe to run twice."""
+"""Celery tasks of the parties domain, run as jobs (apps.core.jobs). Each calls a service and is
+safe to run twice."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
+from apps.core.jobs import JobTask
+
 from . import merge
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(base=JobTask, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def merge_parties_task(target_id: int, source_id: int, actor_id: int | None = None) -> dict:
     """Merge party `source_id` into `target_id` (apps.parties.merge.merge_parties) as the user
     `actor_id`. One transaction: a worker killed halfway leaves both parties as they were, and

@@ -2,17 +2,17 @@
 sum of its entries, and two terminations moving balances in opposite directions at once do not
 deadlock (locks are taken in primary-key order); one wins, the other is refused, no money lost."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from apps.accounts import services
 from apps.accounts.models import Account, LedgerEntry
 from apps.parties import services as party_services
+from tests.processes import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,28 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _server_database():
     if connection.vendor == "sqlite":
         pytest.skip("row locks need a server database (PostgreSQL): run by .ci/run")
-
-
-def run_together(*jobs):
-    """Run the jobs in threads started at the same moment; return what each raised (or None)."""
-    barrier = threading.Barrier(len(jobs))
-    outcome = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # reported to the test
-            outcome[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcome
 
 
 def account_for(first_name, amount):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.api_keys import authenticate_api_key, issue_api_key
-from apps.core.models import ApiKey, CustomField, ObjectChange, Tag
+from apps.core.models import ApiKey, CustomField, Job, ObjectChange, Tag
 from apps.core.services import set_custom_field_value
 from tests.factories import CustomFieldFactory, PersonFactory, TagFactory, UserFactory
 
@@ -190,3 +190,17 @@ def test_change_log_is_read_only_and_filterable(admin_client, admin_user):
     response = admin_client.post(reverse("admin:core_objectchange_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert ObjectChange.objects.filter(pk=entry.pk).exists()
+
+
+# --- Jobs -----------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_jobs_read_only(admin_client):
+    job = Job.objects.create(
+        task="apps.content.tasks.process_file", args=[1], state="failed", error="The stored file is missing."
+    )
+    listing = admin_client.get(reverse("admin:core_job_changelist") + "?state__exact=failed")
+    assert listing.status_code == 200 and "apps.content.tasks.process_file" in listing.content.decode()
+    detail = admin_client.get(reverse("admin:core_job_change", args=[job.pk]))
+    assert detail.status_code == 200 and "The stored file is missing." in detail.content.decode()
+    assert admin_client.get(reverse("admin:core_job_add")).status_code == 403

@@ -8,20 +8,17 @@
 """
 
 import csv
-import datetime
 import io
 import logging
 import time
 
 import pytest
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from apps.insights import services
 from apps.insights.models import InsightExport
 from apps.insights.tasks import export_insight
-from apps.parties import services as party_services
-from apps.sales.models import Activity, ActivityType
+from tests.factories import activities
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 logger = logging.getLogger(__name__)
@@ -38,31 +35,6 @@ def wait_for(condition, timeout=300.0, interval=0.05):
             return result
         time.sleep(interval)
     raise AssertionError("timed out waiting")
-
-
-def activities(count: int) -> None:
-    """`count` CRM activities, fast (bulk inserts)."""
-    contact = party_services.create_person(None, first_name="Bulk", last_name="Contact")
-    call, _ = ActivityType.objects.get_or_create(code="call", defaults={"name": "Call", "colour": "876FD5"})
-    start = timezone.now() - datetime.timedelta(days=1)
-    states = ["pending", "completed", "cancelled"]
-    batch = 10_000
-    for offset in range(0, count, batch):
-        Activity.objects.bulk_create(
-            [
-                Activity(
-                    kind=Activity.Kind.TASK,
-                    name=f"Task {n}",
-                    description="Bulk",
-                    activity_type=call,
-                    contact=contact,
-                    start=start,
-                    state=states[n % 3],
-                )
-                for n in range(offset, min(offset + batch, count))
-            ],
-            batch_size=batch,
-        )
 
 
 def exported_files() -> list[str]:

@@ -12,13 +12,13 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, connections, models, transaction
+from django.db import connection, models
 from django.urls import reverse
 
 from apps.content.models import File, Folder
 from apps.core.changelog import history_for
 from apps.core.merging import MergeError, relations_to
-from apps.core.models import CustomFieldValue, MergeRecord
+from apps.core.models import CustomFieldValue, Job, MergeRecord
 from apps.core.services import set_custom_field_value
 from apps.parties import merge as merge_module
 from apps.parties import services
@@ -47,6 +47,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.processes import row_locked
 
 NOW = datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.UTC)
 HAS_ACCOUNTS = apps.is_installed("apps.accounts")
@@ -539,7 +540,7 @@ def staff(client, admin_user, settings):
     return client
 
 
-def test_admin_previews_a_merge_then_merges_it(staff, pair):
+def test_admin_previews_a_merge_then_merges_it(staff, pair, django_capture_on_commit_callbacks):
     target, source = pair["target"], pair["source"]
     url = reverse("admin:parties_person_changelist")
     picked = {"action": "merge_into", "_selected_action": [target.pk, source.pk]}
@@ -554,9 +555,11 @@ def test_admin_previews_a_merge_then_merges_it(staff, pair):
     swapped = staff.post(url, {**picked, "target": source.pk})
     assert f"Merge <strong>{target}</strong>" in swapped.content.decode()
 
-    response = staff.post(url, {**picked, "target": target.pk, "confirm": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):  # the merge job runs after commit
+        response = staff.post(url, {**picked, "target": target.pk, "confirm": "yes"})
     assert response.status_code == 302
     assert not Party.objects.filter(pk=source.pk).exists()
+    assert Job.objects.get().state == Job.State.DONE
     record = MergeRecord.objects.get()
     assert record.target_id == target.pk and record.user_name == "admin"
 
@@ -604,19 +607,6 @@ def wait_for(condition, timeout=60.0, interval=0.2):
     raise AssertionError("timed out waiting")
 
 
-def _locked_by_another(pk) -> bool:
-    """True while another transaction holds the party's row lock (the worker mid-merge)."""
-    connection = connections["default"]
-    try:
-        with transaction.atomic():
-            Party.objects.select_for_update(nowait=True).filter(pk=pk).first()
-        return False
-    except DatabaseError:
-        return True
-    finally:
-        connection.close_if_unusable_or_obsolete()
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_merge_runs_through_redis_and_a_worker(celery_worker, actor):
@@ -644,7 +634,7 @@ def test_a_worker_killed_during_a_merge_leaves_both_parties_and_the_rerun_comple
     celery_worker.restart()
     try:
         merge_parties_task.delay(target.pk, source.pk, actor.pk)
-        wait_for(lambda: _locked_by_another(source.pk))  # the worker is inside the merge
+        wait_for(lambda: row_locked(Party, source.pk))  # the worker is inside the merge
         time.sleep(1)
         celery_worker.kill()
     finally:

@@ -1,8 +1,6 @@
 """The Cirrus 2 API, mounted at /cirrus/. Each resource group is a package (`accounts/`,
 `users/`, ...) with its serializers, filters, views and routes; this module joins their routes.
-Paths have no trailing slash, and anything else under the mount answers a JSON 404."""
-
-from django.urls import re_path
+Paths have no trailing slash. Anything else under the mount is Cirrus's JSON 404 (crm.urls.api())."""
 
 from .accounts import urls as accounts
 from .activities import urls as activities
@@ -13,7 +11,6 @@ from .dynamic import urls as dynamic
 from .files import urls as files
 from .leads import urls as leads
 from .opportunities import urls as opportunities
-from .toolkit.views import not_found
 from .users import urls as users
 
 app_name = "cirrus"
@@ -32,6 +29,4 @@ urlpatterns = [
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,
-    # Must stay last: the JSON 404 for every other path under the mount.
-    re_path(r"^.*$", not_found),
 ]

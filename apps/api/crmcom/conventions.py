@@ -240,6 +240,16 @@ def created_id(obj, status_code=status.HTTP_200_OK) -> Response:
     return Response({"id": str(obj.uuid)}, status=status_code)
 
 
-def no_route(request, *args, **kwargs):
-    """Anything under the mount that names no operation."""
-    return JsonResponse(envelope(404, NOT_FOUND, "Record not found."), status=404)
+ERRORS = {
+    400: (BAD_REQUEST, "Bad request."),
+    403: (FORBIDDEN, "Forbidden."),
+    404: (NOT_FOUND, "Record not found."),
+    500: (INTERNAL, "Internal server error."),
+}
+
+
+def mount_error(request, status_code: int) -> JsonResponse:
+    """The envelope for an error outside the views, e.g. the 404 of a path under the mount that
+    names no operation (see apps.api.common.mounts)."""
+    error, message = ERRORS.get(status_code, (BAD_REQUEST, "Error."))
+    return JsonResponse(envelope(status_code, error, message), status=status_code)

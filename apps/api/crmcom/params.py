@@ -106,7 +106,8 @@ class Listing:
         total = queryset.count()
         start = (self.page - 1) * self.size
         rows = list(queryset.order_by(*self.ordering)[start : start + self.size]) if start < total else []
-        return rows, {"page": self.page, "size": self.size, "total": total}
+        paging = {"page": self.page, "size": self.size, "total": total, "has_more": start + self.size < total}
+        return rows, paging
 
 
 SORTS = {"CREATED_DATE": "created", "UPDATED_DATE": "updated", "NAME": "name", "SCHEDULED_DATE": None}

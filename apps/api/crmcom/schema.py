@@ -14,8 +14,7 @@ class ApiKeyHeaderScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "api_key",
             "description": "An API key (Core → API keys in the admin, or `manage.py create_api_key`). "
-            "Behind servers and proxies that drop header names with underscores (gunicorn's and "
-            "nginx's defaults), send it as `api-key`.",
+            "`api-key` is accepted too.",
         }
 
 

@@ -86,15 +86,35 @@ def money_field(**kwargs):
 
 
 class V2LoginInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    provider = serializers.ChoiceField(
+        choices=["EMAIL"],
+        required=False,
+        help_text="`EMAIL`: `username` may be the user's e-mail address (public clients send it).",
+    )
+    username = serializers.CharField(max_length=254, help_text="The user name, or the e-mail address.")
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class V2RefreshInput(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=256, help_text="From the last login or refresh.")
 
 
 class V2LoginOutput(serializers.Serializer):
     access_token = serializers.CharField(help_text="A JWT: send it as `authorization: Bearer <token>`.")
+    refresh_token = serializers.CharField(
+        help_text="Trade it for a new access token with `POST /users/refresh` (once: the answer "
+        "carries the next one). Ends on sign-out."
+    )
     token_type = serializers.CharField(help_text="Always `Bearer`.")
-    expires_in = serializers.IntegerField(help_text="Seconds the token stays valid.")
-    expiration_date = serializers.IntegerField(help_text="When it expires (epoch seconds).")
+    expires_in = serializers.IntegerField(help_text="Seconds the access token stays valid.")
+    expiration_date = serializers.IntegerField(help_text="When the access token expires (epoch seconds).")
+    mode = serializers.ChoiceField(
+        choices=["LIVE", "TEST"], help_text="Always `LIVE`: this install has no test-mode data."
+    )
+    lockout_date = serializers.IntegerField(
+        allow_null=True, help_text="Always null: repeated failures are rate-limited, never locked out."
+    )
+    password_expired = serializers.BooleanField(help_text="Always false: passwords do not expire here.")
 
 
 # --- Shared pieces ------------------------------------------------------------------------------
@@ -117,6 +137,7 @@ class V2Paging(serializers.Serializer):
     page = serializers.IntegerField()
     size = serializers.IntegerField()
     total = serializers.IntegerField(help_text="Matching records (not pages).")
+    has_more = serializers.BooleanField(help_text="Whether a later page has records.")
 
 
 class V2NamedRef(serializers.Serializer):

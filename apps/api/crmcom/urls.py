@@ -2,13 +2,13 @@
 trailing slash (no redirect; the schema shows the form without). Anything else under the mount
 is a 404 in CRM.COM's error envelope."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import schema  # noqa: F401  (registers the OpenAPI security schemes)
 from . import views_accounts as accounts
 from . import views_activities as activities
 from . import views_insights as insights
-from .conventions import no_route
+from . import views_users as users
 
 app_name = "crmcom"
 
@@ -20,7 +20,9 @@ def route(pattern: str, view, name: str):
 
 
 urlpatterns = [
-    *route("users/authenticate", accounts.Login, "login"),
+    *route("users/authenticate", users.Login, "login"),
+    *route("users/refresh", users.Refresh, "refresh"),
+    *route("users/<str:user_id>/sign_out", users.SignOut, "sign-out"),
     *route("accounts/<str:account_id>", accounts.AccountDetail, "account"),
     *route("accounts/<str:account_id>/actions", accounts.AccountActions, "account-actions"),
     *route("contacts/<str:contact_id>/accounts", accounts.ContactAccounts, "contact-accounts"),
@@ -45,6 +47,4 @@ urlpatterns = [
     *route(
         "insights/<str:insight_id>/exports/<str:export_id>/file", insights.ExportFile, "insight-export-file"
     ),
-    # Must stay last.
-    re_path(r"^.*$", no_route),
 ]

@@ -1,10 +1,8 @@
-"""Accounts (A1-A5), the login that issues JWTs, and contact/organisation analytics (N1, N2).
+"""Accounts (A1-A5) and contact/organisation analytics (N1, N2).
 Views validate with the serializers, find records through `refs` and call the domain services."""
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from apps.accounts import services
@@ -14,9 +12,8 @@ from apps.parties.models import Party
 
 from . import refs
 from . import serializers as s
-from .conventions import UNAUTHORIZED, CrmcomError, CrmcomView, LoginThrottle, bad_request, created_id
+from .conventions import CrmcomView, bad_request, created_id
 from .params import Listing, boolean, enum_list, listing_parameters
-from .tokens import issue_token
 
 ACCOUNT_TAG = ["Accounts"]
 ERRORS = {400: s.V2Error, 401: s.V2Error, 403: s.V2Error, 404: s.V2Error}
@@ -28,38 +25,6 @@ ACCOUNT_FIELD_MAP = {
     "account": "account_id",
 }
 ACCOUNT_SORTS = {"CREATED_DATE": "created", "UPDATED_DATE": "updated", "NAME": "name", "SCHEDULED_DATE": None}
-
-
-class Login(CrmcomView):
-    """Issue a JWT for a user's name and password."""
-
-    authentication_classes = []
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [LoginThrottle]
-
-    @extend_schema(
-        tags=["Authentication"],
-        summary="Log in: a JWT for a user",
-        description="Send the token it returns as `authorization: Bearer <token>` until it expires "
-        "(`expires_in` seconds); then log in again. Attempts are rate-limited per user name.",
-        request=s.V2LoginInput,
-        responses={200: s.V2LoginOutput, 400: s.V2Error, 401: s.V2Error, 429: s.V2Error},
-        auth=[],
-    )
-    def post(self, request):
-        data = self.validated(s.V2LoginInput)
-        user = authenticate(request, username=data["username"], password=data["password"])
-        if user is None or not user.is_active:
-            raise CrmcomError(401, UNAUTHORIZED, "Invalid user name or password.")
-        token, expires = issue_token(user)
-        return Response(
-            {
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": settings.CRMCOM_JWT_LIFETIME,
-                "expiration_date": expires,
-            }
-        )
 
 
 def account_queryset():

@@ -166,6 +166,16 @@ class PhotoUploadMixin:
     parser_classes = [MultiPartParser]
 
 
-def not_found(request, *args, **kwargs):
-    """Any path under the mount that names no method."""
-    return JsonResponse(envelope(None, NOT_FOUND, "No such method"), status=404)
+ERRORS = {
+    400: (INVALID_PARAMETER_VALUE, "Bad request"),
+    403: (PERMISSION_DENIED, "Permission denied"),
+    404: (NOT_FOUND, "No such method"),
+    500: (INTERNAL_ERROR, "Internal error"),
+}
+
+
+def mount_error(request, status_code: int) -> JsonResponse:
+    """The envelope for an error outside the views, e.g. the 404 of a path under the mount that
+    names no method (see apps.api.common.mounts)."""
+    code, message = ERRORS.get(status_code, (INVALID_PARAMETER_VALUE, "Error"))
+    return JsonResponse(envelope(None, code, message), status=status_code)

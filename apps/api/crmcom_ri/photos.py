@@ -5,8 +5,9 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as s
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 
+from apps.api.common.parsers import LimitedJSONParser
 from apps.content.models import File
 from apps.parties import services_profile
 
@@ -67,7 +68,9 @@ class PhotoShow(CrmView):
 
 class PhotoAdd(CrmView):
     required_permission = "parties.change_party"
-    parser_classes = [MultiPartParser]
+    # The file comes as multipart; a plain form or JSON (which cannot carry it) is read too, so
+    # that a request without the file is MANDATORY_PARAMETER_MISSING, not an unreadable body.
+    parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
 
     @extend_schema(
         tags=TAG,

@@ -1,11 +1,10 @@
 """CRM.COM R-series contact_information API, mounted at /crmapi/rest/v2/. Method names are paths;
 anything else under the mount answers NOT_FOUND in the envelope."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import photos
 from . import views as v
-from .conventions import not_found
 
 app_name = "crmcom_ri"
 
@@ -20,6 +19,4 @@ urlpatterns = [
     path("contact_information/profile_photo/view", photos.PhotoShow.as_view(), name="photo-view"),
     path("contact_information/profile_photo/add", photos.PhotoAdd.as_view(), name="photo-add"),
     path("contact_information/profile_photo/remove", photos.PhotoRemove.as_view(), name="photo-remove"),
-    # Must stay last.
-    re_path(r"^.*$", not_found),
 ]

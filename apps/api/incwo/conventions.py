@@ -106,6 +106,7 @@ class IncwoView(APIView):
     permission_classes = [ModelPermissions]
     parser_classes = [XMLParser, TextXMLParser]
     renderer_classes = [XMLRenderer]
+    metadata_class = None  # no OPTIONS (DRF's JSON description has no XML form): a 405
 
     def get_exception_handler(self):
         return incwo_exception_handler
@@ -116,6 +117,12 @@ class IncwoView(APIView):
         super().initial(request, *args, **kwargs)
 
 
-def not_found(request, *args, **kwargs):
-    body = XML_DECLARATION + ET.tostring(errors_element(["Not found"]), encoding="utf-8")
-    return HttpResponse(body, status=404, content_type="application/xml; charset=utf-8")
+ERROR_MESSAGES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Internal server error"}
+
+
+def mount_error(request, status_code: int) -> HttpResponse:
+    """`<errors>` for an error outside the views, e.g. the 404 of a path under the mount that
+    names nothing (see apps.api.common.mounts)."""
+    element = errors_element([ERROR_MESSAGES.get(status_code, "Error")])
+    body = XML_DECLARATION + ET.tostring(element, encoding="utf-8")
+    return HttpResponse(body, status=status_code, content_type="application/xml; charset=utf-8")

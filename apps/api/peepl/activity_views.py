@@ -16,13 +16,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 
 from apps.sales import services
 from apps.sales.models import Activity, Attendance, Product, ProductPrice
 
 from . import activity_serializers as s
-from .content_views import NO_CONTENT, AttachmentDetailBase, AttachmentListBase, BaseView
+from .content_views import AttachmentDetailBase, AttachmentListBase, BaseView
+from .conventions import DELETED, deleted
 
 
 class BadRequest(exceptions.APIException):
@@ -149,11 +149,11 @@ class ActivityDetail(ActivityMixin, BaseView):
         activity = services.update_activity(request.user, activity, **serializer.to_service_kwargs())
         return self.respond(activity)
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#63 Delete an activity with its sessions, attendance, products, prices and attachments."""
         services.delete_activity(request.user, self.get_activity(pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 class TypedActivityDetail(ActivityMixin, BaseView):
@@ -218,7 +218,7 @@ class ActivityAttachmentDetail(ActivityMixin, AttachmentDetailBase):
     def get_owner(self, pk):
         return self.get_activity(pk)
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk, attachment_id):
         """#71 Delete an attachment from an activity."""
         return self.delete_attachment(pk, attachment_id)
@@ -266,11 +266,11 @@ class ProductDetail(ProductMixin, BaseView):
         services.update_product(request.user, product, **data)
         return self.respond(products_with_prices(product.activity).get(pk=product.pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk, product_id):
         """#76 Delete a product and its prices."""
         services.delete_product(request.user, self.get_product(pk, product_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 class ActivityProductPriceList(ActivityMixin, BaseView):
@@ -315,8 +315,8 @@ class ProductPriceDetail(ProductMixin, BaseView):
         data = self.validated().validated_data
         return self.respond(services.update_product_price(request.user, product_price, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk, product_id, price_id):
         """#80 Delete a product price."""
         services.delete_product_price(request.user, self.get_price(pk, product_id, price_id))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()

@@ -10,7 +10,6 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, parsers, status
-from rest_framework.response import Response
 
 from apps.api.common.parsers import LimitedJSONParser, RequestTooLarge, check_body_size
 from apps.content import services
@@ -18,10 +17,7 @@ from apps.content.models import File, Folder, NewsPost, Picture, PictureAlbum, T
 from apps.content.uploads import inspect_upload
 
 from . import content_serializers as s
-from .conventions import PeeplGenericView
-
-NO_CONTENT = {204: None}
-
+from .conventions import DELETED, PeeplGenericView, deleted
 
 # --- Upload parsing -------------------------------------------------------------------------
 
@@ -149,7 +145,7 @@ class AttachmentDetailBase(BaseView):
     def delete_attachment(self, pk, attachment_id):
         attachment = get_object_or_404(attachments_of(self.get_owner(pk)), pk=attachment_id)
         services.delete_file(self.request.user, attachment)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- News posts (#81-#88) -------------------------------------------------------------------
@@ -199,11 +195,11 @@ class NewsPostDetail(NewsPostMixin, BaseView):
         services.update_news_post(request.user, post, **data)
         return self.respond(self.get_post(pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#85 Delete a news post and its attachments."""
         services.delete_news_post(request.user, self.get_owner(pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 class NewsPostAttachmentList(NewsPostMixin, AttachmentListBase):
@@ -219,7 +215,7 @@ class NewsPostAttachmentList(NewsPostMixin, AttachmentListBase):
 
 
 class NewsPostAttachmentDetail(NewsPostMixin, AttachmentDetailBase):
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk, attachment_id):
         """#88 Delete an attachment."""
         return self.delete_attachment(pk, attachment_id)
@@ -272,11 +268,11 @@ class FolderDetail(BaseView):
         services.update_folder(request.user, folder, **data)
         return self.respond(get_object_or_404(folder_detail_queryset(), pk=pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#93 Delete a folder with its subfolders and files."""
         services.delete_folder(request.user, get_object_or_404(Folder, pk=pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Files (#94-#97) ------------------------------------------------------------------------
@@ -348,11 +344,11 @@ class FileDetail(BaseView):
         """#95 Details of a file."""
         return self.respond(get_object_or_404(folder_files(), pk=pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#96 Delete a file."""
         services.delete_file(request.user, get_object_or_404(folder_files(), pk=pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Albums and pictures (#98-#106) ---------------------------------------------------------
@@ -405,11 +401,11 @@ class AlbumDetail(BaseView):
         services.update_album(request.user, album, **data)
         return self.respond(album_detail(pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#102 Delete an album and its pictures."""
         services.delete_album(request.user, get_object_or_404(PictureAlbum, pk=pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 class PictureUploadMixin(UploadViewMixin):
@@ -472,8 +468,8 @@ class PictureDetail(BaseView):
         """#104 Details of a picture."""
         return self.respond(get_object_or_404(pictures(), pk=pk))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#105 Delete a picture."""
         services.delete_picture(request.user, get_object_or_404(Picture, pk=pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()

@@ -3,6 +3,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, generics, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -15,6 +17,9 @@ from apps.api.common.permissions import ModelPermissions
 from apps.api.common.throttling import ApiKeyRateThrottle
 
 NOT_FOUND = {"detail": "Not found."}
+# A delete answers 200 `{}` rather than an empty 204 (spec Q10): the public PHP client
+# (bandagroep/peepl-php) decodes every body as an array; DRF-style clients accept either.
+DELETED = {200: OpenApiResponse(OpenApiTypes.OBJECT, description="Deleted: an empty object, `{}`.")}
 
 
 class PeeplTokenAuthentication(ApiKeyAuthentication):
@@ -30,6 +35,10 @@ class PeeplThrottle(ApiKeyRateThrottle):
 class PeeplPagination(LimitOffsetPagination):
     default_limit = 10
     max_limit = 10
+
+
+def deleted() -> Response:
+    return Response({}, status=status.HTTP_200_OK)
 
 
 def peepl_exception_handler(exc, context):
@@ -81,6 +90,15 @@ class PeeplGenericView(PeeplView, generics.GenericAPIView):
         return Response(self.get_serializer(queryset, many=True).data)
 
 
-def not_found(request, *args, **kwargs):
-    """Any path under the Peepl mount that matches no route (a missing trailing slash included)."""
-    return JsonResponse(NOT_FOUND, status=404)
+ERROR_DETAILS = {
+    400: "Bad request.",
+    403: "You do not have permission to perform this action.",
+    404: NOT_FOUND["detail"],
+    500: "A server error occurred.",
+}
+
+
+def mount_error(request, status_code: int) -> JsonResponse:
+    """Peepl's answer to an error outside its views: a path under the mount that matches no route
+    (a missing trailing slash included) is a 404; see apps.api.common.mounts."""
+    return JsonResponse({"detail": ERROR_DETAILS.get(status_code, "Error.")}, status=status_code)

@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 
 from apps.api.common.permissions import ModelPermissions
 from apps.core import services as core_services
@@ -34,9 +33,7 @@ from apps.parties.models import (
 from apps.parties.selectors import members_on, segment_members, with_contact_details
 
 from . import party_serializers as s
-from .conventions import PeeplGenericView, PeeplPagination
-
-NO_CONTENT = {204: None}
+from .conventions import DELETED, PeeplGenericView, PeeplPagination, deleted
 
 
 class BadRequest(exceptions.APIException):
@@ -121,11 +118,11 @@ class AddressTypeDetail(PeeplGenericView):
         data = self.validated().validated_data
         return self.respond(services.update_address_type(request.user, address_type, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, pk):
         """#42 Delete an AddressType; not the default one, nor one in use."""
         services.delete_address_type(request.user, self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Contacts (#1-#4) and organisations (#24-#25) -------------------------------------------
@@ -262,11 +259,11 @@ class AddressDetail(PartyKindMixin, PeeplGenericView):
         data = self.validated().validated_data
         return self.respond(services.update_address(request.user, address, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, party_id, pk):
         """#8/#29 Delete an Address. The default address cannot be deleted."""
         services.delete_address(request.user, self.get_address(party_id, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Secondary e-mail addresses (#9-#11, #30-#32) -------------------------------------------
@@ -303,11 +300,11 @@ class EmailAddressDetail(PartyKindMixin, PeeplGenericView):
         data = self.validated().validated_data
         return self.respond(services.update_email_address(request.user, row, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, party_id, pk):
         """#11/#32 Delete a secondary EmailAddress."""
         services.delete_email_address(request.user, self.get_row(party_id, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Educations (#12-#14) and company positions (#15-#17) of a contact ----------------------
@@ -341,11 +338,11 @@ class EducationDetail(PartyKindMixin, PeeplGenericView):
         data = self.validated().validated_data
         return self.respond(services.update_education(request.user, row, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, party_id, pk):
         """#14 Delete an Education."""
         services.delete_education(request.user, self.get_row(party_id, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 class CompanyPositionList(PartyKindMixin, PeeplGenericView):
@@ -377,11 +374,11 @@ class CompanyPositionDetail(PartyKindMixin, PeeplGenericView):
         data = self.validated().validated_data
         return self.respond(services.update_company_position(request.user, row, **data))
 
-    @extend_schema(responses=NO_CONTENT)
+    @extend_schema(responses=DELETED)
     def delete(self, request, party_id, pk):
         """#17 Delete a CompanyPosition."""
         services.delete_company_position(request.user, self.get_row(party_id, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted()
 
 
 # --- Custom field values (#18-#19, #33-#34) -------------------------------------------------

@@ -4,7 +4,7 @@ merge records (Core -> Merge records).
 Select two parties, choose the action: a preview page shows both, what would move per relation,
 which rows would be demoted or dropped by the conflict rule and which blank fields the target
 would take from the source (apps.parties.merge, run and rolled back). "Swap" turns the direction
-around; "Merge" runs the merge as the Celery task (eager on the embedded default).
+around; "Merge" queues the merge as a job (eager on the embedded default).
 """
 
 import json
@@ -18,10 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.core.models import MergeRecord
-from apps.parties.merge import merge_parties
+from apps.core.models import Job, MergeRecord
+from apps.parties.merge import merge_parties, request_merge
 from apps.parties.models import Organisation, Party, Person
-from apps.parties.tasks import merge_parties_task
 
 from . import parties as _parties  # noqa: F401  (registers the screens this module extends)
 
@@ -72,11 +71,14 @@ def merge_into(modeladmin, request, queryset):
 
     if request.POST.get("confirm") == "yes":
         try:
-            result = merge_parties_task.delay(target.pk, source.pk, request.user.pk)
+            job = request_merge(request.user, target, source)
         except (ValidationError, Party.DoesNotExist) as error:  # eager: the task ran here
             _error(modeladmin, request, error)
             return None
-        if result.ready():
+        job.refresh_from_db()
+        if job.state == Job.State.FAILED:
+            modeladmin.message_user(request, job.error, messages.ERROR)
+        elif job.state == Job.State.DONE:
             modeladmin.message_user(request, f"Merged “{source}” into “{target}”.", messages.SUCCESS)
         else:
             modeladmin.message_user(

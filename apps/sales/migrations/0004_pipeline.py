@@ -42,7 +42,7 @@ def drop_pattern_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_lead_and_opportunity_custom_fields'),
+        ('core', '0009_lead_and_opportunity_custom_fields'),
         ('parties', '0007_profile_photo'),
         ('sales', '0003_standard_activity_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,4 +1,4 @@
-"""O16 (merge two accounts, through the parties domain's Celery task) over HTTP, and the shared
+"""O16 (merge two accounts, through the parties domain's merge job) over HTTP, and the shared
 data model: an organisation written through Cirrus reads the same through Peepl and CRM.COM R."""
 
 import pytest
@@ -14,6 +14,8 @@ from .support import *  # noqa: F403
 from .support import CirrusClient
 
 pytestmark = pytest.mark.django_db
+# The merge is a job that runs once the request's write commits: these tests commit.
+COMMITTED = pytest.mark.django_db(transaction=True)
 
 
 def account(name, **fields):
@@ -22,6 +24,7 @@ def account(name, **fields):
     )
 
 
+@COMMITTED
 def test_merge_moves_everything_and_removes_the_source(cirrus, admin_user, user):
     target = account("Target AB", phone="1")
     source = account("Source AB", website="https://source.example", vat_number="SE1")
@@ -65,6 +68,7 @@ def test_merge_errors(cirrus):
     assert cirrus.call("get", f"accounts/{target.pk}/merge/{person.pk}").status_code == 405
 
 
+@COMMITTED
 def test_merge_needs_change_and_delete_permissions(django_user_model):
     from django.contrib.auth.models import Permission
 
@@ -79,6 +83,7 @@ def test_merge_needs_change_and_delete_permissions(django_user_model):
     assert client.call("post", f"accounts/{target.pk}/merge/{source.pk}").status_code == 200
 
 
+@COMMITTED
 def test_merge_with_a_mask(cirrus):
     target, source = account("Target AB"), account("Source AB")
     response = cirrus.call("post", f"accounts/{target.pk}/merge/{source.pk}", HTTP_X_FIELDS="{id,name}")

@@ -140,7 +140,7 @@ def test_example_5_a_new_primary_unmarks_the_old_one(bo, contact):
     response = bo.get(f"contacts/{contact.uuid}/accounts?is_primary=true")
     assert response.status_code == 200
     assert [a["id"] for a in response.json()["content"]] == [str(second.uuid)]
-    assert response.json()["paging"] == {"page": 1, "size": 10, "total": 1}
+    assert response.json()["paging"] == {"page": 1, "size": 10, "total": 1, "has_more": False}
     item = response.json()["content"][0]
     assert set(item) == {"id", "is_primary", "name", "number", "state", "currency_code", "classification"}
     assert bo.get(f"contacts/{contact.uuid}/accounts?is_primary=false").json()["paging"]["total"] == 2
@@ -153,14 +153,22 @@ def test_example_6_states_paging_and_total(bo, contact):
     response = bo.get(f"contacts/{contact.uuid}/accounts?state=ACTIVE,SUSPENDED&size=1&page=2")
     assert response.status_code == 200
     body = response.json()
-    assert len(body["content"]) == 1 and body["paging"] == {"page": 2, "size": 1, "total": 3}
+    assert len(body["content"]) == 1 and body["paging"] == {
+        "page": 2,
+        "size": 1,
+        "total": 3,
+        "has_more": True,
+    }
     everything = bo.get(f"contacts/{contact.uuid}/accounts").json()
     assert everything["paging"]["total"] == 4  # terminated ones included by default
     assert [
         a["state"] for a in bo.get(f"contacts/{contact.uuid}/accounts?state=terminated").json()["content"]
     ] == ["TERMINATED"]
+    last = bo.get(f"contacts/{contact.uuid}/accounts?state=ACTIVE,SUSPENDED&size=1&page=3").json()
+    assert len(last["content"]) == 1 and last["paging"]["has_more"] is False
     beyond = bo.get(f"contacts/{contact.uuid}/accounts?page=9").json()
     assert beyond["content"] == [] and beyond["paging"]["total"] == 4
+    assert beyond["paging"]["has_more"] is False
 
 
 def test_list_sorts(bo, contact):

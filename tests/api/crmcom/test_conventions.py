@@ -3,6 +3,7 @@ login that issues JWTs, permissions, the error envelope, 425 for early data (exa
 slashes without redirects, unknown routes, and the schema and docs pages."""
 
 import time
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.test import override_settings
 
 from apps.api.crmcom import tokens
+from apps.core import login_sessions
 from apps.core.api_keys import issue_api_key, revoke_api_key
 from tests.api.crmcom.conftest import NOT_A_RECORD, BackOfficeClient, assert_error, client_for
 from tests.factories import UserFactory
@@ -93,10 +95,13 @@ def bearer(token):
 def test_bad_expired_and_foreign_jwts_are_401(admin_user, settings):
     assert_error(bearer("not.a.jwt").get("insights"), 401, UNAUTHORIZED)
     now = int(time.time())
+    session, _ = login_sessions.start_session(admin_user, timedelta(hours=1))
+    someone_else, _ = login_sessions.start_session(UserFactory(), timedelta(hours=1))
     base = {
         "iss": tokens.ISSUER,
         "aud": tokens.AUDIENCE,
         "sub": str(admin_user.pk),
+        "sid": session.pk,
         "iat": now,
         "exp": now + 60,
     }
@@ -113,7 +118,15 @@ def test_bad_expired_and_foreign_jwts_are_401(admin_user, settings):
     other_audience = jwt.encode(
         {**base, "aud": "someone-else", "pwd": fingerprint}, settings.CRMCOM_JWT_SECRET, algorithm="HS256"
     )
-    for token in (expired, forged, unsigned, other_audience):
+    without_session = jwt.encode(
+        {key: value for key, value in base.items() if key != "sid"} | {"pwd": fingerprint},
+        settings.CRMCOM_JWT_SECRET,
+        algorithm="HS256",
+    )
+    foreign_session = jwt.encode(
+        {**base, "sid": someone_else.pk, "pwd": fingerprint}, settings.CRMCOM_JWT_SECRET, algorithm="HS256"
+    )
+    for token in (expired, forged, unsigned, other_audience, without_session, foreign_session):
         assert_error(bearer(token).get("insights"), 401, UNAUTHORIZED)
 
 
@@ -188,6 +201,8 @@ def test_schema_and_docs(client):
         "/organisations/{organisation_id}/analytics:",
         "/insights/{insight_id}/exports:",
         "/users/authenticate:",
+        "/users/refresh:",
+        "/users/{user_id}/sign_out:",
     ):
         assert path in text
     assert "name: api_key" in text and "bearerFormat: JWT" in text

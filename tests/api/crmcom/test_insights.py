@@ -67,7 +67,7 @@ def test_list(bo, count_queries, django_assert_max_num_queries):
         create(bo, name)
     body = bo.get("insights").json()
     assert [i["name"] for i in body["content"]] == ["Charlie", "Alpha", "Bravo"]
-    assert body["paging"] == {"page": 1, "size": 10, "total": 3}
+    assert body["paging"] == {"page": 1, "size": 10, "total": 3, "has_more": False}
     assert set(body["content"][0]) == {"id", "name", "description", "event", "created_on"}
     assert [i["name"] for i in bo.get("insights?sort=NAME&order=ASC&size=2").json()["content"]] == [
         "Alpha",

@@ -1,6 +1,7 @@
 """CRM.COM R profile photo methods: view, add (multipart), remove, and the download URL."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from PIL import Image
@@ -109,6 +110,30 @@ def test_add_refusals(crm, contact_id):
     )
     error(response, 401, "INVALID_TOKEN")
     assert not File.objects.exists() and Party.objects.get().profile_photo is None
+
+
+@pytest.mark.parametrize("body_format", ["form", "json"])
+def test_add_without_a_file_in_a_plain_form_or_json_is_mandatory_parameter_missing(
+    crm, contact_id, body_format
+):
+    """Issue 9: an urlencoded form without the file answered a media-type error."""
+    data = {"token": crm.token, "contact_information_identifier": f"id={contact_id}"}
+    path = BASE + "contact_information/profile_photo/add"
+    if body_format == "form":
+        response = crm.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        response = crm.post(path, data, format="json")
+    error(response, 400, "MANDATORY_PARAMETER_MISSING")
+    assert response.json()["status"]["description"] == "file"
+    error(
+        crm.post(
+            path,
+            urlencode({"contact_information_identifier": f"id={contact_id}"}),
+            content_type="application/x-www-form-urlencoded",
+        ),
+        401,
+        "INVALID_TOKEN",
+    )
 
 
 def test_photo_too_large_is_refused(crm, contact_id, settings):

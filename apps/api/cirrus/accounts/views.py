@@ -3,10 +3,6 @@ and merges (spec part 1 §3.1, O1-O16). Views validate with the request serializ
 apps.parties.services_accounts with the caller as actor, and answer with the response shapes;
 lists read a fixed number of queries whatever the page size and mask."""
 
-import contextlib
-
-from celery.exceptions import TimeoutError as CeleryTimeout
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -17,10 +13,11 @@ from rest_framework.response import Response
 
 from apps.api.common.permissions import ModelPermissions
 from apps.content.models import File
-from apps.core.models import MergeRecord
+from apps.core import jobs
+from apps.core.models import Job, MergeRecord
 from apps.parties import services_accounts
+from apps.parties.merge import request_merge
 from apps.parties.models import AccountGroup, AccountType, CompanyPosition, MonthlyBudget, Party
-from apps.parties.tasks import merge_parties_task
 
 from .. import fragments as f
 from ..coordinates import CoordinateList
@@ -241,11 +238,11 @@ class MergePermissions(ModelPermissions):
 
 
 class AccountMerge(AccountMixin, CirrusView):
-    """O16: the source account is merged into the target by the parties domain's merge, run as a
-    Celery task (apps.parties.tasks.merge_parties_task: in-process on the embedded default, on a
-    worker in production). The answer waits for it (up to MERGE_WAIT seconds when a result
-    backend is configured) and is the target account; a merge still running then is a 202. A
-    merge already done answers the target again (safe to repeat)."""
+    """O16: the source account is merged into the target by the parties domain's merge, queued as
+    a job (apps.parties.merge.request_merge: in-process on the embedded default, on a worker in
+    production; recorded first, so it runs even when the broker or a worker fails). The answer
+    waits for it (up to MERGE_WAIT seconds) and is the target account; a merge still queued or
+    running then is a 202. A merge already done answers the target again (safe to repeat)."""
 
     permission_classes = [MergePermissions]
     MERGE_WAIT = 30
@@ -269,20 +266,18 @@ class AccountMerge(AccountMixin, CirrusView):
                 return self.respond_account(target)  # merged already: the same answer again
             raise CirrusError(404, f"Account {source} not found")
         try:
-            result = merge_parties_task.delay(target, source, request.user.pk)
-        except ValidationError as exc:  # eager: the task ran here and refused
+            job = request_merge(request.user, target, source)
+        except ValidationError as exc:  # eager: the merge ran here and refused
             raise CirrusError(400, " ".join(exc.messages)) from None
         except Party.DoesNotExist:
             raise CirrusError(404, f"Account {source} not found") from None
-        if not result.ready() and settings.CELERY_RESULT_BACKEND:
-            with contextlib.suppress(CeleryTimeout):  # still running: answered 202 below
-                result.get(timeout=self.MERGE_WAIT, propagate=False)
-        if not result.ready():
+        job = jobs.wait(job, timeout=self.MERGE_WAIT)
+        if job.state == Job.State.FAILED:  # refused on a worker
+            for pk in (source, target):
+                if not organisations.filter(pk=pk).exists():
+                    raise CirrusError(404, f"Account {pk} not found")
+            raise CirrusError(400, job.error)
+        if job.state != Job.State.DONE:
             message = f"Merging account {source} into account {target} in the background."
-            return Response({"message": message, "task": result.id}, status=status.HTTP_202_ACCEPTED)
-        if result.failed():  # refused on a worker
-            error = result.result
-            if isinstance(error, Party.DoesNotExist):
-                raise CirrusError(404, f"Account {source} not found")
-            raise CirrusError(400, " ".join(getattr(error, "messages", None) or [str(error)]))
+            return Response({"message": message, "task": str(job.uuid)}, status=status.HTTP_202_ACCEPTED)
         return self.respond_account(target)

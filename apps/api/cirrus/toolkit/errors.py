@@ -5,7 +5,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -19,6 +19,8 @@ NOT_FOUND = "The requested URL was not found on the server."
 METHOD_NOT_ALLOWED = "The method is not allowed for the requested URL."
 UNAUTHORIZED = "A valid X-Token header or Bearer token is required."
 FORBIDDEN = "You don't have the permission to access the requested resource."
+BAD_REQUEST = "The browser (or proxy) sent a request that this server could not understand."
+INTERNAL_ERROR = "Internal server error."
 
 
 class CirrusError(exceptions.APIException):
@@ -111,4 +113,13 @@ def cirrus_exception_handler(exc, context):
     if isinstance(exc, exceptions.APIException):
         return Response({"message": str(exc.detail)}, status=exc.status_code)
     logger.exception("Cirrus API: unhandled error", exc_info=exc)
-    return Response({"message": "Internal server error."}, status=500)
+    return Response({"message": INTERNAL_ERROR}, status=500)
+
+
+ERROR_MESSAGES = {400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 500: INTERNAL_ERROR}
+
+
+def mount_error(request, status_code: int) -> JsonResponse:
+    """Cirrus's answer to an error outside its views, e.g. the 404 of a path under the mount that
+    names no operation (see apps.api.common.mounts)."""
+    return JsonResponse({"message": ERROR_MESSAGES.get(status_code, "Error.")}, status=status_code)

@@ -4,7 +4,6 @@ shapes most resources repeat, declared instead of written again: a list with its
 (`ListCreateView`), an item with its update (`ItemView`), a bare-array lookup (`LookupView`) and
 follow/unfollow (`FollowView`)."""
 
-from django.http import JsonResponse
 from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -17,7 +16,7 @@ from apps.api.common.permissions import ModelPermissions
 from apps.api.common.schema import ApiSchema
 
 from .auth import BearerAuthentication, XTokenAuthentication
-from .errors import NOT_FOUND, CirrusError, cirrus_exception_handler, invalid
+from .errors import CirrusError, cirrus_exception_handler, invalid
 from .fields import FollowIn
 from .filters import raise_filter_errors
 from .masks import MaskParseError, apply_mask, parse_mask
@@ -278,8 +277,3 @@ def follow_routes(collection: str, *, services, summaries, **config) -> list:
         )
         for action, service, summary in zip(("follow", "unfollow"), services, summaries, strict=True)
     ]
-
-
-def not_found(request, *args, **kwargs):
-    """Any path under the mount that names no operation."""
-    return JsonResponse({"message": NOT_FOUND}, status=404)

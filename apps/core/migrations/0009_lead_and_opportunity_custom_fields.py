@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_custom_field_display_flags'),
+        ('core', '0008_jobs'),
     ]
 
     operations = [
