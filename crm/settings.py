@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": JOBS_SWEEP_INTERVAL,
         "options": {"expires": JOBS_SWEEP_INTERVAL},  # a sweep not started in time is skipped
     },
+    "settle-challenges": {"task": "apps.sales.tasks.settle_finished_challenges", "schedule": 60 * 60},
 }
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).

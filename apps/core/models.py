@@ -54,6 +54,8 @@ class AppliesTo(models.TextChoices):
     ORGANISATION = "organisation", "Organisations"
     PARTY = "party", "Persons and organisations"
     ACTIVITY = "activity", "Activities"
+    LEAD = "lead", "Leads"
+    OPPORTUNITY = "opportunity", "Opportunities"
 
 
 class CustomFieldCategory(BaseModel):

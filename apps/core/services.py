@@ -1,4 +1,5 @@
-"""Writes with rules for the core machinery: custom field values."""
+"""Writes with rules for the core machinery: custom field values, and the many-to-many sets any
+record may have (followers, tags, invited users), logged."""
 
 import datetime
 import math
@@ -8,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .changelog import log_create, log_delete, log_update, snapshot
+from .changelog import log_create, log_delete, log_update, log_values, snapshot
 from .db import UniqueTaken, unique_or
 from .models import VALUE_COLUMNS, CustomField, CustomFieldValue
 
@@ -173,3 +174,32 @@ def values_for(obj):
     return CustomFieldValue.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
         "field"
     )
+
+
+# --- Many-to-many sets: followers, tags, invited users ---------------------------------------
+
+
+@transaction.atomic
+def set_related(actor, obj, name: str, rows) -> bool:
+    """Replace obj's many-to-many `name` by `rows`, logged as `{name: [ids]}` before and after;
+    False when nothing changed."""
+    manager = getattr(obj, name)
+    before = sorted(manager.values_list("pk", flat=True))
+    after = sorted({row.pk for row in rows})
+    if before == after:
+        return False
+    manager.set(rows)
+    log_values(actor, obj, {name: before}, {name: after})
+    return True
+
+
+@transaction.atomic
+def follow(actor, obj, user) -> None:
+    """The user follows `obj` (any record with `followers`); following again changes nothing."""
+    set_related(actor, obj, "followers", [*obj.followers.all(), user])
+
+
+@transaction.atomic
+def unfollow(actor, obj, user) -> None:
+    """The user no longer follows `obj`; not following changes nothing."""
+    set_related(actor, obj, "followers", [row for row in obj.followers.all() if row.pk != user.pk])

@@ -10,6 +10,7 @@ ValidationError keyed by domain field name on a rule violation.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.core import services as core_services
 from apps.core.changelog import log_create, log_delete, log_update, log_values, snapshot
 
 from . import services
@@ -89,24 +90,14 @@ def set_account_groups(actor, party: Party, groups) -> None:
 # --- Followers ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def follow(actor, party: Party, user) -> None:
     """The user follows the party (again: nothing changes)."""
-    if party.followers.filter(pk=user.pk).exists():
-        return
-    before = sorted(party.followers.values_list("pk", flat=True))
-    party.followers.add(user)
-    log_values(actor, party, {"followers": before}, {"followers": sorted([*before, user.pk])})
+    core_services.follow(actor, party, user)
 
 
-@transaction.atomic
 def unfollow(actor, party: Party, user) -> None:
     """The user no longer follows the party (not following: nothing changes)."""
-    if not party.followers.filter(pk=user.pk).exists():
-        return
-    before = sorted(party.followers.values_list("pk", flat=True))
-    party.followers.remove(user)
-    log_values(actor, party, {"followers": before}, {"followers": [pk for pk in before if pk != user.pk]})
+    core_services.unfollow(actor, party, user)
 
 
 # --- Typed addresses ------------------------------------------------------------------------

@@ -1,17 +1,39 @@
 """Demo activities: one of each Peepl type (a sale with products and group prices, an internal
-activity with sessions and attendance), CRM activity types and a completed task. Idempotent:
-records are found by their `external_key` (activities) or name (lookups)."""
+activity with sessions and attendance), CRM activity types and a completed task; CRM.COM's links;
+and the sales pipeline: Cirrus appointments with their details, leads with lead activities (one
+converted), opportunities at every stage, challenges waiting, running and decided. Idempotent:
+records are found by their `external_key` (activities), title (leads) or name (lookups)."""
 
 import datetime
 from decimal import Decimal
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.core.models import AppliesTo, CustomField, Tag
+from apps.core.services import set_custom_field_value
 from apps.parties import services as party_services
 from apps.parties.models import Group, Party
 
-from . import services
-from .models import Activity, ActivityType, ProgressionState
+from . import lookups, services, services_challenges, services_crm, services_pipeline
+from .models import (
+    Activity,
+    ActivityPriority,
+    ActivityType,
+    Challenge,
+    ChallengeType,
+    Lead,
+    LeadActivityType,
+    LeadStatus,
+    Opportunity,
+    OpportunityEstimate,
+    OpportunityReason,
+    OpportunityState,
+    OpportunityType,
+    ProgressionState,
+    Source,
+)
 
 ACTIVITY_TYPES = [("Call", "call", "876FD5"), ("Meeting", "meeting", "0000FF"), ("Visit", "visit", "2E8B57")]
 PROGRESSION = ["Planned", "In progress", "Done"]
@@ -128,6 +150,7 @@ def seed(stdout):
         services.set_activity_state(None, task, Activity.State.COMPLETED)
     _seed_crm(persons, call)
     stdout.write(f"Activities: {Activity.objects.count()}.")
+    _seed_pipeline(stdout)
 
 
 # CRM.COM: activity tags with colours, a lead, an order and a service request, and activities
@@ -136,10 +159,7 @@ TAGS = [("VIP", "#0000FF"), ("Follow-up", "FR547F"), ("Complaint", "#C0392B")]
 
 
 def _seed_crm(persons, call):
-    from apps.core.models import Tag
-
-    from . import services_crm
-    from .models import Lead, Order, ServiceRequest
+    from .models import Order, ServiceRequest
 
     tags = {}
     for name, colour in TAGS:
@@ -148,8 +168,8 @@ def _seed_crm(persons, call):
         return
     customer = persons[0]
     address = customer.addresses.filter(is_default=True).first()
-    lead = services_crm.save_reference(
-        None, Lead(title="Sponsorship next season", contact=customer, description="Asked for a proposal.")
+    lead = services_pipeline.create_lead(
+        None, title="Sponsorship next season", contact=customer, description="Asked for a proposal."
     )
     order = services_crm.save_reference(None, Order(number="SO-1001", contact=customer, address=address))
     request = services_crm.save_reference(
@@ -185,3 +205,164 @@ def _seed_crm(persons, call):
         lead=lead,
     )
     services.set_activity_tags(None, visit, [tags["VIP"], tags["Follow-up"]])
+
+
+# --- The sales pipeline: Cirrus appointments, leads, opportunities, challenges -----------------
+# Found again by their titles and external keys, so a second run adds nothing.
+
+LEADS = [
+    # title, company, first name, last name, city, value, rating, status, source
+    ("Forklift fleet", "Nordic Logistics AB", "Per", "Berg", "Umeå", "48000", 4, "New", "Trade fair"),
+    ("Warehouse racks", "Kallax Lager AB", "Lina", "Holm", "Luleå", "12500", 3, "Contacted", "Website"),
+    ("Service contract", "", "Ola", "Nord", "Skellefteå", "6000", 2, "Qualified", "Referral"),
+    ("Pallet wrappers", "Baltic Pack Oy", "", "", "Vaasa", "9000", 1, "Unqualified", "Cold call"),
+]
+# title, account index, status, estimate %, days to close, value, reason
+OPPORTUNITIES = [
+    ("Ten trucks", 0, "Negotiation", 75, 20, "250000", None),
+    ("Spare parts deal", 1, "Proposal sent", 50, 45, "18000", None),
+    ("Fleet service", 2, "Prospecting", 25, 90, "32000", None),
+    ("Yard tractors", 3, "Won", 90, -10, "120000", "Product fit"),
+    ("Telematics", 4, "Lost", 10, -30, "15000", "Competitor"),
+    ("Driver training", 5, "Prospecting", 50, 60, "8000", None),
+]
+
+
+def _seed_pipeline(stdout):
+    lookups.install(apps)
+    sellers = list(get_user_model().objects.filter(is_active=True).exclude(email="").order_by("id")[:3])
+    accounts = list(
+        Party.objects.filter(kind=Party.Kind.ORGANISATION, primary_contact__isnull=False).order_by("id")[:6]
+    )
+    if len(sellers) < 2 or len(accounts) < 6 or Lead.objects.filter(title=LEADS[0][0]).exists():
+        return
+    fleet = CustomField.objects.filter(key="fleet_size").first() or CustomField.objects.create(
+        key="fleet_size", name="Fleet size", applies_to=AppliesTo.OPPORTUNITY, field_type="integer"
+    )
+    tags = {name: _tag(name) for name in ("Hot", "Fleet", "Renewal")}
+
+    # Leads with lead activities; the first one converted to an opportunity.
+    leads = []
+    for index, (title, company, first, last, city, value, rating, status, source) in enumerate(LEADS):
+        lead = services_pipeline.create_lead(
+            None,
+            title=title,
+            prospect_company=company,
+            prospect_first_name=first,
+            prospect_last_name=last,
+            prospect_city=city,
+            prospect_email=f"{first.lower()}@{company.split()[0].lower()}.example"
+            if first and company
+            else "",
+            value=Decimal(value),
+            rating=rating,
+            owner=sellers[index % len(sellers)],
+            status=LeadStatus.objects.get(name=status),
+            source=Source.objects.get(name=source),
+            tags=[tags["Hot"]] if rating >= 4 else [],
+        )
+        for offset, kind in enumerate(LeadActivityType.objects.order_by("sort_order")[:2]):
+            services_pipeline.create_lead_activity(
+                None,
+                lead=lead,
+                activity_type=kind,
+                comment=f"{kind.name} about {title.lower()}",
+                owner=lead.owner,
+                followup=_at(index + offset + 1, 10),
+                done=offset == 0,
+            )
+        leads.append(lead)
+    services_pipeline.convert_lead(sellers[0], leads[0])
+
+    # Opportunities of the first accounts, at every stage.
+    kind = OpportunityType.objects.get(is_default=True)
+    progression = list(ProgressionState.objects.filter(applies_to="opportunity").order_by("sort_order"))
+    deals = []
+    for index, (title, account_index, status, probability, days, value, reason) in enumerate(OPPORTUNITIES):
+        account = accounts[account_index]
+        deal = services_pipeline.create_opportunity(
+            sellers[index % len(sellers)],
+            title=title,
+            description=f"{title} for {account.name}",
+            account=account,
+            contact=account.primary_contact,
+            owner=sellers[index % len(sellers)],
+            opportunity_type=kind,
+            status=kind.statuses.get(name=status),
+            estimate=OpportunityEstimate.objects.get(probability=probability),
+            estimated_end_date=timezone.localdate() + datetime.timedelta(days=days),
+            value=Decimal(value),
+            state=OpportunityState.objects.order_by("sort_order")[index % 4],
+            source=Source.objects.order_by("sort_order")[index % 4],
+            progression_state=progression[index % len(progression)],
+            win_reason=OpportunityReason.objects.get(kind="won", name=reason) if status == "Won" else None,
+            lost_reason=OpportunityReason.objects.get(kind="lost", name=reason) if status == "Lost" else None,
+            alt_account=accounts[(account_index + 1) % len(accounts)] if index == 0 else None,
+            end_date=timezone.localdate() + datetime.timedelta(days=days)
+            if status in ("Won", "Lost")
+            else None,
+            tags=[tags["Fleet"]] if "truck" in title.lower() or "fleet" in title.lower() else [],
+        )
+        services_pipeline.follow_opportunity(None, deal, sellers[(index + 1) % len(sellers)])
+        set_custom_field_value(None, deal, fleet, 5 + index * 3)
+        deals.append(deal)
+
+    # Cirrus appointments (CRM tasks): one per account, with the details Cirrus shows.
+    meeting, call = ActivityType.objects.get(code="meeting"), ActivityType.objects.get(code="call")
+    questions = list(meeting.questions.order_by("sort_order"))
+    states = list(ProgressionState.objects.filter(applies_to="activity").order_by("sort_order"))
+    priorities = list(ActivityPriority.objects.order_by("sort_order"))
+    for index, account in enumerate(accounts):
+        owner = sellers[index % len(sellers)]
+        visit = index % 2 == 0
+        activity = services_crm.create_crm_activity(
+            owner,
+            name=f"{'Visit' if visit else 'Call'} {account.name}",
+            description=f"Follow up {deals[index].title.lower()}",
+            activity_type=meeting if visit else call,
+            start=_at(index * 3 - 6, 9 + index % 4),
+            end=_at(index * 3 - 6, 10 + index % 4),
+            account=account,
+            contact=account.primary_contact,
+            owner=owner,
+            location=f"{account.name} office" if visit else "Phone",
+            result="Positive" if index < 2 else "",
+            state=Activity.State.COMPLETED if index < 2 else None,
+            priority=priorities[index % len(priorities)],
+            progression_state=states[index % len(states)],
+            opportunity=deals[index],
+            reminder_minutes=30 if index % 3 == 0 else None,
+            reminder_text="Bring the offer" if index % 3 == 0 else "",
+            external_key=f"demo:pipeline:{index}",
+            invited_users=[sellers[(index + 1) % len(sellers)]] if visit else [],
+            answers={questions[0]: "Yes"} if visit and questions else None,
+            attempt_notes=[] if visit else ["No answer, left a message"],
+            tags=[tags["Renewal"]] if index == 5 else [],
+        )
+        services_crm.follow_activity(None, activity, owner)
+
+    # Challenges: one waiting for an answer, one running, one decided.
+    activities_type, won_type = (
+        ChallengeType.objects.get(metric="activities"),
+        ChallengeType.objects.get(metric="won"),
+    )
+    services_challenges.create_challenge(
+        sellers[0], challenged=sellers[1], challenge_type=activities_type, start=_at(1, 8)
+    )
+    running = services_challenges.create_challenge(
+        sellers[1], challenged=sellers[0], challenge_type=activities_type, start=_at(-2, 8)
+    )
+    services_challenges.accept_challenge(sellers[0], running)
+    decided = services_challenges.create_challenge(
+        sellers[0], challenged=sellers[1], challenge_type=won_type, start=_at(-40, 8)
+    )
+    services_challenges.accept_challenge(sellers[1], decided)
+    services_challenges.settle_finished_challenges()
+    stdout.write(
+        f"Pipeline: {Lead.objects.count()} leads, {Opportunity.objects.count()} opportunities, "
+        f"{Challenge.objects.count()} challenges."
+    )
+
+
+def _tag(name: str) -> Tag:
+    return Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)

@@ -36,6 +36,12 @@ ACTIVITY_FIELDS = {
     "progression_state",
     "external_key",
     "parent",
+    "priority",
+    "opportunity",
+    "reminder_minutes",
+    "reminder_text",
+    "reminder_done",
+    "extras_external_id",
 }
 PRODUCT_FIELDS = {"name", "description", "price", "max_quantity"}
 
@@ -87,6 +93,9 @@ def check_activity(activity: Activity) -> None:
             errors["parent"] = "An activity cannot be its own session."
     elif activity.parent_id is not None:
         errors["parent"] = "Only a session belongs to another activity."
+    state = activity.progression_state
+    if state is not None and state.applies_to != state.AppliesTo.ACTIVITY:
+        errors["progression_state"] = "This progression state is not one of activities."
     if errors:
         raise ValidationError(errors)
 
@@ -282,18 +291,37 @@ def delete_product_price(actor, product_price: ProductPrice) -> None:
     product_price.delete()
 
 
-# --- Lookups (activity types, progression states) -------------------------------------------
+# --- Lookups (activity types, progression states and the pipeline's other reference data) ---
 
 
 @transaction.atomic
 def save_lookup(actor, obj):
-    """Create or update an ActivityType or ProgressionState."""
+    """Create or update a named lookup: an ActivityType, ProgressionState, LeadStatus, Source,
+    OpportunityType, OpportunityStatus, ChallengeType..."""
     before = stored_snapshot(obj)
     if not (obj.name or "").strip():
         raise ValidationError({"name": "This field may not be blank."})
     _validated_save(obj)
     log_save(actor, obj, before)
     return obj
+
+
+@transaction.atomic
+def save_question(actor, question) -> object:
+    """Create or update an activity type's question."""
+    before = stored_snapshot(question)
+    if not (question.question or "").strip():
+        raise ValidationError({"question": "This field may not be blank."})
+    _validated_save(question)
+    log_save(actor, question, before, parent=question.activity_type)
+    return question
+
+
+@transaction.atomic
+def delete_question(actor, question) -> None:
+    """Delete a question with the answers given to it."""
+    log_delete(actor, question, parent=question.activity_type)
+    question.delete()
 
 
 @transaction.atomic
@@ -304,4 +332,5 @@ def delete_lookup(actor, obj) -> None:
         with transaction.atomic():
             obj.delete()
     except ProtectedError:
-        raise ValidationError("This activity type is in use and cannot be deleted.") from None
+        what = obj._meta.verbose_name
+        raise ValidationError(f"This {what} is in use and cannot be deleted.") from None

@@ -14,7 +14,15 @@ from tests.sales.test_services import NOW, activity
 
 pytestmark = pytest.mark.django_db
 
-ACTIVITY_INLINES = ["attendances", "products", "sessions", "files", "state_changes"]
+ACTIVITY_INLINES = [
+    "attendances",
+    "products",
+    "sessions",
+    "files",
+    "answers",
+    "contact_attempts",
+    "state_changes",
+]
 
 
 def management(prefix, total=0, initial=0) -> dict:

@@ -1,5 +1,6 @@
 """The shapes several Cirrus resources share (spec part 1 §4.1): Address(es) with Coordinates,
-ListedUser, ListedAccount, ListedContact, AccountContact, Tag, ListedFile, IdName. Each is a
+ListedUser, ListedAccount, ListedContact, AccountContact, ListedOpportunity, Source, Tag,
+ListedFile, IdName. Each is a
 function from prefetched rows to a dict with every key of the shape (null when unset), plus the
 prefetches it needs, so a page of any resource reads a fixed number of queries. The serializers
 beside each function document the shape in the OpenAPI schema.
@@ -13,7 +14,7 @@ from apps.parties.addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN, CIRRUS
 from apps.parties.models import Address, CompanyPosition, EmailAddress, Party, Phone
 
 from .toolkit import geo
-from .toolkit.presenters import coordinate, text
+from .toolkit.presenters import coordinate, flag, local_date, text
 
 User = get_user_model()
 
@@ -254,6 +255,58 @@ def listed_contact_prefetches(prefix: str = "") -> list[Prefetch]:
     return [*contact_details_prefetches(prefix), primary_positions_prefetch(prefix)]
 
 
+# --- The pipeline -----------------------------------------------------------------------------
+
+
+def activity_description(activity) -> str | None:
+    """An activity's Cirrus `description`: its description, else its name (the one line every API
+    shows; Cirrus writes both)."""
+    return text(activity.description) or text(activity.name)
+
+
+class ListedOpportunitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = nullable()
+    description = nullable()
+    estimatedenddate = nullable(help_text="YYYY-MM-DD")
+    account = ListedAccountSerializer(allow_null=True)
+    user = ListedUserSerializer(allow_null=True)
+
+
+def listed_opportunity_paths(path: str) -> list[str]:
+    """select_related paths for a ListedOpportunity at `path` (its account's rows are prefetched
+    with listed_account_prefetches(f"{path}__account__"))."""
+    return [path, f"{path}__account", *user_paths(f"{path}__owner")]
+
+
+def listed_opportunity(opportunity, nearto=None) -> dict | None:
+    if opportunity is None:
+        return None
+    return {
+        "id": opportunity.pk,
+        "title": text(opportunity.title),
+        "description": text(opportunity.description),
+        "estimatedenddate": local_date(opportunity.estimated_end_date),
+        "account": listed_account(opportunity.account, nearto),
+        "user": listed_user(opportunity.owner),
+    }
+
+
+class SourceSerializer(serializers.Serializer):
+    """Where a lead or an opportunity came from (O97)."""
+
+    id = serializers.IntegerField()
+    name = nullable()
+    default = serializers.IntegerField()
+
+    def to_representation(self, row):
+        return source(row)
+
+
+def source(row) -> dict | None:
+    return None if row is None else {"id": row.pk, "name": text(row.name), "default": flag(row.is_default)}
+
+
 # --- Small shapes -----------------------------------------------------------------------------
 
 
@@ -262,8 +315,9 @@ class IdNameSerializer(serializers.Serializer):
     name = nullable()
 
 
-def id_name(obj, name: str = "name") -> dict | None:
-    return None if obj is None else {"id": obj.pk, "name": text(getattr(obj, name))}
+def id_name(obj, name: str = "name", *, key: str = "name") -> dict | None:
+    """`{id, name}` of a record (its `name` attribute shown under `key`); None for none."""
+    return None if obj is None else {"id": obj.pk, key: text(getattr(obj, name))}
 
 
 class TagSerializer(serializers.Serializer):

@@ -3,10 +3,14 @@
 Paths have no trailing slash. Anything else under the mount is Cirrus's JSON 404 (crm.urls.api())."""
 
 from .accounts import urls as accounts
+from .activities import urls as activities
+from .challenges import urls as challenges
 from .company import urls as company
 from .contacts import urls as contacts
 from .dynamic import urls as dynamic
 from .files import urls as files
+from .leads import urls as leads
+from .opportunities import urls as opportunities
 from .users import urls as users
 
 app_name = "cirrus"
@@ -17,6 +21,11 @@ urlpatterns = [
     *contacts.urlpatterns,
     *dynamic.urlpatterns,
     *files.urlpatterns,
+    # Part 1: the sales pipeline (with part 2's lead statuses).
+    *activities.urlpatterns,
+    *leads.urlpatterns,
+    *opportunities.urlpatterns,
+    *challenges.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,

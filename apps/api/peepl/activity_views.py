@@ -5,7 +5,8 @@ services. Lists are plain arrays (Q19) at a fixed number of queries.
 Types and paths: an activity is created under its type's path (`/activities/internal/`...; a
 `type` in the body must agree); its detail is read under its type's path only (another type's
 path answers 404); edit and delete take any type at `/activities/{id}/`. Sessions are read-only.
-Activities of kinds Peepl does not know (Cirrus's and CRM.COM's tasks) are not shown here."""
+The lists show every activity of the shared table, so the CRM tasks Cirrus and CRM.COM write are
+here too, with `type: "task"` (beyond Peepl's own five types; they have no typed path)."""
 
 import datetime
 
@@ -51,7 +52,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def peepl_activities():
-    return Activity.objects.filter(kind__in=Activity.PEEPL_KINDS)
+    """Every activity: Peepl's kinds and the CRM tasks (one table, seen from every API)."""
+    return Activity.objects.all()
 
 
 def in_range(queryset, since=None, before=None):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import services as party_services
 from apps.parties.models import BusinessGroup, BusinessUnit
-from apps.sales import services_crm
-from apps.sales.models import Activity, ActivityStateChange, ActivityType, Lead, Order, ServiceRequest
+from apps.sales import services_crm, services_pipeline
+from apps.sales.models import Activity, ActivityStateChange, ActivityType, Order, ServiceRequest
 from tests.api.crmcom.conftest import NOT_A_RECORD, assert_error
 from tests.factories import UserFactory
 
@@ -120,7 +120,7 @@ def test_create_validates_the_body(bo, contact, call, change, parameter):
 
 
 def test_links_rules(bo, contact, call, order):
-    lead = services_crm.save_reference(None, Lead(title="Interest", contact=contact))
+    lead = services_pipeline.create_lead(None, title="Interest", contact=contact)
     contact_link = {"type": "CONTACT", "id": str(contact.uuid)}
     two_others = [
         contact_link,
@@ -371,7 +371,7 @@ def test_peepl_activities_are_not_crmcom_activities(bo):
 @pytest.fixture
 def listed(bo, contact, other_contact, call, tag, order, team, colour_field, admin_user):
     meeting = ActivityType.objects.get(code="meeting")
-    lead = services_crm.save_reference(None, Lead(title="Lead", contact=contact))
+    lead = services_pipeline.create_lead(None, title="Lead", contact=contact)
     request = services_crm.save_reference(None, ServiceRequest(number="SR-9", contact=other_contact))
     a = create(
         bo,

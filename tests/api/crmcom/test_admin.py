@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.sales import services_crm
+from apps.sales import services_crm, services_pipeline
 from apps.sales.models import ActivityType, Lead, Order, ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def url(name, *args):
 
 def test_pages_load(staff, contact):
     order = services_crm.save_reference(None, Order(number="SO-1", contact=contact))
-    lead = services_crm.save_reference(None, Lead(title="Interest", contact=contact))
+    lead = services_pipeline.create_lead(None, title="Interest", contact=contact)
     activity = services_crm.create_crm_activity(
         None,
         name="Visit",
@@ -68,8 +68,16 @@ def test_references_save_through_the_service(staff, contact, other_contact):
     foreign = {**data, "number": "SR-2", "address": other_contact.addresses.get().pk}
     response = staff.post(url("servicerequest_add"), foreign)
     assert response.status_code == 200 and "address of the contact" in response.content.decode()
-    assert staff.post(url("lead_add"), {"title": " ", "description": "", "contact": ""}).status_code == 200
-    assert staff.post(url("lead_add"), {"title": "Lead", "description": "", "contact": ""}).status_code == 302
+    # the lead screen has its lead activities inline (the sales pipeline's admin)
+    inline = {
+        f"lead_activities-{key}": value for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+    }
+    assert (
+        staff.post(url("lead_add"), {"title": " ", "description": "", "contact": "", **inline}).status_code
+        == 200
+    )
+    lead_form = {"title": "Lead", "description": "", "contact": "", **inline}
+    assert staff.post(url("lead_add"), lead_form).status_code == 302
     lead = Lead.objects.get()
     assert staff.post(url("lead_delete", lead.pk), {"post": "yes"}).status_code == 302
     assert not Lead.objects.exists()

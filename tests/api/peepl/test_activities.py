@@ -161,10 +161,10 @@ def test_sessions_are_read_only_and_show_their_parent(peepl):
 def test_list_is_a_plain_array_ordered_by_start(peepl):
     late = make("internal", "late", "2024-09-01")
     early = make("sale", "early", "2024-01-01")
-    services.create_activity(None, kind="task", name="A call", start=at("2024-02-01"))  # not Peepl's
+    call = services.create_activity(None, kind="task", name="A call", start=at("2024-02-01"))  # a CRM task
     body = peepl.get("activities/").json()
-    assert [a["id"] for a in body] == [early.pk, late.pk]
-    assert {a["type"] for a in body} == {"internal", "sale"}
+    assert [a["id"] for a in body] == [early.pk, call.pk, late.pk]
+    assert [a["type"] for a in body] == ["sale", "task", "internal"]
 
 
 def test_date_filters(peepl):

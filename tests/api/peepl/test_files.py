@@ -217,9 +217,10 @@ def test_attachments(peepl, owner, django_capture_on_commit_callbacks):
     )
 
 
-def test_attachment_of_a_non_peepl_activity_is_not_found(peepl):
+def test_a_crm_tasks_attachments_are_listed_too(peepl):
     task = sales_services.create_activity(None, kind="task", name="Call", start=make().start)
-    assert peepl.get(f"activities/{task.pk}/attachments/").status_code == 404
+    response = peepl.get(f"activities/{task.pk}/attachments/")
+    assert response.status_code == 200 and response.json() == []
 
 
 # --- Pictures (#103-#106) -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from apps.parties import addresses
 from apps.parties.models import AccountGroup, AccountType, Party, Phone
 
 from .. import fragments as f
+from ..coordinates import CoordinateSerializer
 from ..toolkit.fields import CirrusSerializer, Flag, IdObjectsField, Int, RefField, Str
 from ..toolkit.presenters import flag, text
 
@@ -206,11 +207,6 @@ class AccountGroupIn(CirrusSerializer):
     name = Str(required=True, allow_blank=False, max_length=100)
 
 
-class FollowIn(CirrusSerializer):
-    key = Int(required=True, allow_null=False, min_value=1)
-    userid = RefField(User.objects.all(), what="user", required=True, allow_null=False)
-
-
 class BudgetIn(CirrusSerializer):
     budget = Int(help_text="The budget assigned to the account for the year/month period.")
 
@@ -373,16 +369,6 @@ class AccountBudgetSerializer(serializers.Serializer):
         return {"id": row.pk, "year": row.year, "month": row.month, "budget": row.amount}
 
 
-class AccountCoordinateSerializer(serializers.Serializer):
+class AccountCoordinateSerializer(CoordinateSerializer):
+    id_key = "accountid"
     accountid = serializers.IntegerField()
-    addresstype = serializers.ChoiceField(choices=["visiting", "delivery", "invoice", "postal"])
-    latitude = f.nullable()
-    longitude = f.nullable()
-    distance = f.nullable()
-
-    def to_representation(self, row):
-        return {
-            "accountid": row.party_id,
-            "addresstype": f.account_address_code(row),
-            **f.coordinates(row, self.context.get("nearto")),
-        }

@@ -6,7 +6,7 @@ lists read a fixed number of queries whatever the page size and mask."""
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -16,15 +16,13 @@ from apps.content.models import File
 from apps.core import jobs
 from apps.core.models import Job, MergeRecord
 from apps.parties import services_accounts
-from apps.parties.addresses import CIRRUS_ACCOUNT_ADDRESSES, CIRRUS_MAIN
 from apps.parties.merge import request_merge
-from apps.parties.models import AccountGroup, AccountType, Address, CompanyPosition, MonthlyBudget, Party
+from apps.parties.models import AccountGroup, AccountType, CompanyPosition, MonthlyBudget, Party
 
 from .. import fragments as f
+from ..coordinates import CoordinateList
 from ..toolkit.errors import CirrusError, invalid
-from ..toolkit.filters import raise_filter_errors
-from ..toolkit.pagination import MapPagination
-from ..toolkit.views import CirrusView
+from ..toolkit.views import CirrusView, follow_routes
 from . import serializers as s
 from .filters import AccountCoordinateFilter, AccountFilter, AccountGroupFilter
 
@@ -106,48 +104,16 @@ class AccountDetail(AccountMixin, CirrusView):
         return self.respond_account(account.pk)
 
 
-class AccountCoordinateList(CirrusView):
+class AccountCoordinateList(CoordinateList):
     """O3: one item per (matching account, account address with coordinates)."""
 
     permission_model = Party
     serializer_class = s.AccountCoordinateSerializer
     filterset_class = AccountCoordinateFilter
-    pagination_class = MapPagination
+    summaries = {"get": "Returns a paginated list of account coordinates (O3)"}
 
     def get_queryset(self):
         return Party.objects.filter(kind=Party.Kind.ORGANISATION)
-
-    @extend_schema(summary="Returns a paginated list of account coordinates (O3)")
-    def get(self, request):
-        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(), request=request)
-        raise_filter_errors(filterset)
-        matching = filterset.qs.order_by()
-        self.nearto = filterset.nearto
-        key, _, way = (filterset.form.cleaned_data.get("sorting") or "name_asc").rpartition("_")
-        column = {
-            "name": "party__name",
-            "number": "party__account_number",
-            "userid": "party__responsible_user_id",
-        }[key]
-        type_order = Case(
-            *[
-                When(Q(is_default=True) if code == CIRRUS_MAIN else Q(address_type__code=code), then=Value(i))
-                for i, code in enumerate(CIRRUS_ACCOUNT_ADDRESSES)
-            ],
-            output_field=IntegerField(),
-        )
-        rows = (
-            Address.objects.filter(
-                f.account_addresses_condition(),
-                party__in=matching.values("pk"),
-                latitude__isnull=False,
-                longitude__isnull=False,
-            )
-            .select_related("address_type")
-            .order_by(f"-{column}" if way == "desc" else column, "party_id", type_order, "id")
-        )
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class AccountTypeList(CirrusView):
@@ -163,31 +129,16 @@ class AccountTypeList(CirrusView):
         return response
 
 
-class ChangePermissions(ModelPermissions):
-    """A POST that changes a record (following it): the change permission."""
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ModelPermissions.perms_map["PUT"]}
-
-
-class FollowView(CirrusView):
-    """O9/O10 (and O54/O55 on contacts): `{key, userid}`; idempotent; 204."""
-
-    permission_classes = [ChangePermissions]
-    permission_model = Party
-    kind = Party.Kind.ORGANISATION
-    what = "account"
-    action = "follow"
-    serializer_class = None
-
-    @extend_schema(request=s.FollowIn, responses=NO_CONTENT)
-    def post(self, request):
-        data = self.body(s.FollowIn)
-        party = Party.objects.filter(kind=self.kind, pk=data["key"]).first()
-        if party is None:
-            raise invalid({"key": f"No {self.what} with id {data['key']}."})
-        operation = services_accounts.follow if self.action == "follow" else services_accounts.unfollow
-        operation(request.user, party, data["userid"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
+def party_follow_routes(collection: str, kind: str, what: str, summaries: tuple[str, str]) -> list:
+    """Following (or no longer following) accounts (O9, O10) or contacts (O54, O55)."""
+    return follow_routes(
+        collection,
+        permission_model=Party,
+        records=lambda: Party.objects.filter(kind=kind),
+        what=what,
+        services=(services_accounts.follow, services_accounts.unfollow),
+        summaries=summaries,
+    )
 
 
 class BudgetView(CirrusView):

@@ -4,14 +4,13 @@ from django.urls import path
 
 from apps.parties.models import Party
 
-from ..accounts.views import FollowView
+from ..accounts.views import party_follow_routes
 from . import views as v
 
-follow = {"kind": Party.Kind.PERSON, "what": "contact"}
+PERSON = Party.Kind.PERSON
 
 urlpatterns = [
     path("contacts", v.ContactList.as_view()),
-    path("contacts/follow", FollowView.as_view(action="follow", **follow)),
-    path("contacts/unfollow", FollowView.as_view(action="unfollow", **follow)),
+    *party_follow_routes("contacts", PERSON, "contact", ("follow contact (O54)", "unfollow contact (O55)")),
     path("contacts/<int:id>", v.ContactDetail.as_view()),
 ]

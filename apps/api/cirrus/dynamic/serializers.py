@@ -43,7 +43,7 @@ GROUP_TARGETS = {
     "activity": {AppliesTo.ACTIVITY},
     "order": set(),
     "quote": set(),
-    "opportunity": set(),
+    "opportunity": {AppliesTo.OPPORTUNITY},
     "article": set(),
 }
 RESOURCE_TYPES = ["account", "contact", "order", "quote", "opportunity", "activity", "article"]
@@ -53,6 +53,7 @@ GROUP_OF = {
     AppliesTo.PARTY: "account",
     AppliesTo.PERSON: "contact",
     AppliesTo.ACTIVITY: "activity",
+    AppliesTo.OPPORTUNITY: "opportunity",
 }
 # O66's `groups`: the documented ones, and activity (a group fields show).
 FIELD_GROUPS = ["account", "contact", "order", "opportunity", "article", "activity"]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from apps.core import services as core_services
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue
 from apps.parties.models import Party
-from apps.sales.models import Activity
+from apps.sales.models import Activity, Opportunity
 
 from ..toolkit.errors import CirrusError, invalid
 from ..toolkit.filters import IntegerField
@@ -24,6 +24,7 @@ RECORDS = {
     "account": lambda: Party.objects.filter(kind=Party.Kind.ORGANISATION),
     "contact": lambda: Party.objects.filter(kind=Party.Kind.PERSON),
     "activity": lambda: Activity.objects.all(),
+    "opportunity": lambda: Opportunity.objects.all(),
 }
 # The records a field applies to.
 RECORDS_OF_FIELD = {
@@ -31,6 +32,7 @@ RECORDS_OF_FIELD = {
     AppliesTo.PERSON: ("Contact", RECORDS["contact"]),
     AppliesTo.PARTY: ("Account or contact", lambda: Party.objects.all()),
     AppliesTo.ACTIVITY: ("Activity", RECORDS["activity"]),
+    AppliesTo.OPPORTUNITY: ("Opportunity", RECORDS["opportunity"]),
 }
 
 

@@ -12,7 +12,6 @@ import base64
 import binascii
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,7 +22,7 @@ from apps.sales.models import Activity
 from .. import fragments as f
 from ..toolkit.errors import invalid
 from ..toolkit.fields import CirrusSerializer, IdListField, RefField, Str, not_of_type
-from ..toolkit.presenters import text, utc
+from ..toolkit.presenters import local_date, text, utc
 
 CONNECTIONS = [
     "connectedactivities",
@@ -156,8 +155,8 @@ def file_activity(activity: Activity, nearto=None) -> dict:
     account = activity.account if activity.account_id and not activity.account.is_person else None
     return {
         "id": activity.pk,
-        "description": text(activity.description) or text(activity.name),
-        "date": timezone.localtime(activity.start).date().isoformat() if activity.start else None,
+        "description": f.activity_description(activity),
+        "date": local_date(activity.start),
         "user": f.listed_user(activity.owner),
         "type": f.id_name(activity.activity_type),
         "account": f.listed_account(account, nearto),

@@ -3,6 +3,7 @@ query parameter on a 400. Every exception a Cirrus view raises ends up here."""
 
 import logging
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -87,6 +88,8 @@ def cirrus_exception_handler(exc, context):
         )
     if isinstance(exc, exceptions.PermissionDenied):
         return Response({"message": FORBIDDEN}, status=403)
+    if isinstance(exc, DjangoPermissionDenied):  # a domain rule about who may do it
+        return Response({"message": str(exc) or FORBIDDEN}, status=403)
     if isinstance(exc, exceptions.ValidationError):
         return Response({"message": VALIDATION_FAILED, "errors": flatten(exc.detail)}, status=400)
     if isinstance(exc, DjangoValidationError):

@@ -4,12 +4,20 @@
   0 or 1 (the wrong JSON type is a 400, as the doc's schema validation does).
 - Required means present and not null (`'name' is a required property`); "can not be empty"
   fields are also non-blank.
-- References by id (`RefField`, `IdObjectsField`) must name an existing record.
+- References by id (`RefField`, `RefObjectField`, `IdObjectsField`) must name an existing record.
+- Dates are `YYYY-MM-DD` (`DateIn`), times `HH:MM` (`TimeIn`), date-times any ISO 8601 form
+  (`DateTimeIn`, naive ones in the install's time zone); numbers take a JSON number (`NumberIn`,
+  which may also take a numeric string).
 - `id`, `created`, `updated` and read-only fields in a body are ignored; unknown keys too.
 - A PUT is partial (`partial=True`) except for the fields a `CirrusSerializer` lists in
   `required_on_update`.
 """
 
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -113,6 +121,125 @@ class RefField(Int):
         return obj
 
 
+def object_id(item) -> int | None:
+    """The integer `id` of an `{"id": n}` object; None when it is not one."""
+    pk = item.get("id") if isinstance(item, dict) else None
+    return pk if not isinstance(pk, bool) and isinstance(pk, int) and 0 < pk <= INT64 else None
+
+
+@extend_schema_field(
+    {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"], "nullable": True}
+)
+class RefObjectField(serializers.Field):
+    """`{"id": 1}` (other keys ignored) -> the record of `queryset` with that id, which must exist;
+    null when `allow_null`."""
+
+    json_type = "object"
+
+    def __init__(self, queryset, *, what: str = "", **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        self.queryset = queryset
+        self.what = what or queryset.model._meta.verbose_name
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = object_id(data)
+        if pk is None:
+            raise serializers.ValidationError(f"{data!r} is not an object with an integer 'id'")
+        obj = self.queryset.filter(pk=pk).first()
+        if obj is None:
+            raise serializers.ValidationError(f"No {self.what} with id {pk}.")
+        return obj
+
+
+class ParsedStr(Str):
+    """A string the field parses (`parse`, a ValueError when it cannot) into a value of the kind
+    `expected` names in its 400."""
+
+    expected = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def parse(text: str):
+        raise NotImplementedError
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data).strip()
+        try:
+            return self.parse(text)
+        except ValueError:
+            raise serializers.ValidationError(f"'{text}' is not a {self.expected}") from None
+
+
+def _date(text: str) -> datetime.date:
+    """`YYYY-MM-DD`, or the date of a date-time."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return datetime.datetime.fromisoformat(text).date()
+
+
+def _moment(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text)
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@extend_schema_field({"type": "string", "format": "date", "nullable": True})
+class DateIn(ParsedStr):
+    """`YYYY-MM-DD` -> a date."""
+
+    expected = "'date': use YYYY-MM-DD"
+    parse = staticmethod(_date)
+
+
+@extend_schema_field({"type": "string", "example": "14:30", "nullable": True})
+class TimeIn(ParsedStr):
+    """`HH:MM` (or `HH:MM:SS`) -> a time."""
+
+    expected = "time: use HH:MM"
+    parse = staticmethod(datetime.time.fromisoformat)
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+class DateTimeIn(ParsedStr):
+    """Any ISO 8601 date-time (`2019-08-24T14:15:22Z`, with an offset, or naive: local time)."""
+
+    expected = "'date-time'"
+    parse = staticmethod(_moment)
+
+
+@extend_schema_field({"type": "number", "nullable": True})
+class NumberIn(serializers.Field):
+    """A JSON number (`accept_string`: or a numeric string) -> Decimal, within `max_digits`."""
+
+    json_type = "number"
+
+    def __init__(self, *, accept_string=False, max_digits=14, decimal_places=2, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        self.accept_string = accept_string
+        self.limit = Decimal(10) ** (max_digits - decimal_places)
+        self.places = Decimal(1).scaleb(-decimal_places)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | str):
+            raise serializers.ValidationError(not_of_type(data, "number"))
+        if isinstance(data, str) and not self.accept_string:
+            raise serializers.ValidationError(not_of_type(data, "number"))
+        try:
+            value = Decimal(str(data).strip())
+        except InvalidOperation:
+            raise serializers.ValidationError(not_of_type(data, "number")) from None
+        if not value.is_finite() or abs(value) >= self.limit:
+            raise serializers.ValidationError(f"{data!r} is not a number below {self.limit}")
+        return value.quantize(self.places)
+
+
 @extend_schema_field(
     {
         "type": "array",
@@ -135,8 +262,8 @@ class IdObjectsField(serializers.Field):
             raise serializers.ValidationError(not_of_type(data, "array"))
         ids = []
         for item in data:
-            pk = item.get("id") if isinstance(item, dict) else None
-            if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= INT64:
+            pk = object_id(item)
+            if pk is None:
                 raise serializers.ValidationError(f"{item!r} is not an object with an integer 'id'")
             ids.append(pk)
         found = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)}
@@ -200,3 +327,23 @@ class CirrusSerializer(serializers.Serializer):
             if missing:
                 raise serializers.ValidationError(missing)
         return super().to_internal_value(data)
+
+
+class FieldMap(dict):
+    """The doc's field names -> the domain service's, for the values that pass as they are."""
+
+    def changes(self, data: dict) -> dict:
+        """The validated values the map names, under the service's names (only those sent)."""
+        return {self[key]: value for key, value in data.items() if key in self}
+
+    @property
+    def errors(self) -> dict:
+        """The service's names -> the doc's: a view's `error_field_map`."""
+        return {domain: doc for doc, domain in self.items()}
+
+
+class FollowIn(CirrusSerializer):
+    """`{key, userid}` of the follow and unfollow operations: the record's id and the user's."""
+
+    key = Int(required=True, allow_null=False, min_value=1)
+    userid = RefField(get_user_model().objects.all(), what="user", required=True, allow_null=False)

@@ -4,6 +4,7 @@
 - `WildcardFilter`: case-insensitive; `%` matches any run of characters, otherwise exact; `_` is a
   plain character. `wildcard()` builds the same condition for any column or expression.
 - `IntFilter`, `FlagFilter` (0/1), `ActiveFilter` (0 inactive, 1 active, 2 both; with a default),
+  `DateFilter` (`YYYY-MM-DD`: on, from or until a day, of a date or a date-time column),
   `CsvIdsFilter` (`3,7,9`: any of them), `SortingFilter` (`<key>_asc|_desc` from a fixed set; ties
   broken by id), `FulltextFilter` (the term in any of the listed columns).
 - `CirrusFilterSet` adds the paired `dynamicfield_id`/`dynamicfield_val` filters (for lists whose
@@ -24,6 +25,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, Lookup, OuterRef, Q, TextField, Value
 from django.db.models.functions import Cast
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -231,6 +233,35 @@ class ActiveFilter(django_filters.Filter):
         return qs.filter(**{self.field_name: bool(value)})
 
 
+@extend_schema_field(OpenApiTypes.DATE)
+class DateFilter(django_filters.Filter):
+    """`YYYY-MM-DD`: the rows `on` that day, `from` it or `until` it (inclusive). On a date-time
+    column (`moment=True`) a day is the install's time zone's, compared as a range so that the
+    column's index serves it."""
+
+    field_class = DateField
+
+    def __init__(self, *args, bound: str = "on", moment: bool = False, **kwargs):
+        self.bound = bound
+        self.moment = moment
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None or self.method:
+            return super().filter(qs, value)
+        return qs.filter(day_condition(self.field_name, value, self.bound, moment=self.moment))
+
+
+def day_condition(column: str, day: datetime.date, bound: str = "on", *, moment: bool = False) -> Q:
+    if not moment:
+        lookup = {"on": "exact", "from": "gte", "until": "lte"}[bound]
+        return Q(**{f"{column}__{lookup}": day})
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    after = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    conditions = {"from": {"gte": start}, "until": {"lt": after}, "on": {"gte": start, "lt": after}}[bound]
+    return Q(**{f"{column}__{lookup}": value for lookup, value in conditions.items()})
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class CsvIdsFilter(django_filters.Filter):
     """Comma-separated ids: any of them."""
@@ -261,11 +292,9 @@ class FulltextFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
-class SortingFilter(django_filters.Filter):
+class SortingFilter(django_filters.ChoiceFilter):
     """`sorting=<key>_asc|<key>_desc`. `keys` maps a key to the columns it orders by (names or
     expressions), or to a callable (queryset, descending) -> ordered queryset. Ties: id."""
-
-    field_class = forms.ChoiceField
 
     def __init__(self, *args, keys: dict, default: str, tiebreak: str = "id", **kwargs):
         self.keys = keys
@@ -281,17 +310,34 @@ class SortingFilter(django_filters.Filter):
 
     def filter(self, qs, value):
         key, _, way = (value or self.default).rpartition("_")
-        descending = way == "desc"
-        ordering = self.keys[key]
-        if callable(ordering):
-            return ordering(qs, descending)
+        if callable(self.keys[key]):
+            return self.keys[key](qs, way == "desc")
+        return qs.order_by(*self.columns(value), self.tiebreak)
+
+    def columns(self, value, prefix: str = "") -> list:
+        """The order expressions of a value whose key names columns, each under `prefix` (a
+        path from another model to the listed one, e.g. `party__`)."""
+        key, _, way = (value or self.default).rpartition("_")
         columns = []
-        for column in ordering:
-            expression = F(column) if isinstance(column, str) else column
+        for column in self.keys[key]:
+            expression = F(f"{prefix}{column}") if isinstance(column, str) else column
             columns.append(
-                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+                expression.desc(nulls_last=True) if way == "desc" else expression.asc(nulls_last=True)
             )
-        return qs.order_by(*columns, self.tiebreak)
+        return columns
+
+
+class EnumFilter(django_filters.ChoiceFilter):
+    """One of `values` (a 400 naming the parameter otherwise); the filter set reads it (`method`)."""
+
+    def __init__(self, *args, values, **kwargs):
+        kwargs["choices"] = [(value, value) for value in values]
+        kwargs["error_messages"] = {
+            "invalid_choice": "The value '%(value)s' is not a valid choice for '"
+            + kwargs["field_name"]
+            + "'."
+        }
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})

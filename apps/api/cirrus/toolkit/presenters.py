@@ -1,5 +1,6 @@
 """Response fields with Cirrus's scalar conventions: unset text is null (never ""), 0/1 flags are
-integers, coordinates are strings, date-times are UTC with `Z` and no fraction."""
+integers, coordinates are strings, date-times are UTC with `Z` and no fraction, dates and times of
+day are the install's time zone's."""
 
 import datetime
 from decimal import Decimal
@@ -18,6 +19,14 @@ def flag(value) -> int | None:
     return None if value is None else int(bool(value))
 
 
+def number(value) -> int | float | None:
+    """A stored Decimal (money, quantities) as a JSON number: 1500, 12.5."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def coordinate(value) -> str | None:
     """A stored Decimal coordinate as the doc's string: `63.82`, not `63.820000`."""
     if value is None:
@@ -26,6 +35,20 @@ def coordinate(value) -> str | None:
     if value == value.to_integral_value():
         return str(value.to_integral_value())
     return format(value.normalize(), "f")
+
+
+def local_date(value) -> str | None:
+    """A date-time's day in the install's time zone, `YYYY-MM-DD`; a date as it is."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return value.isoformat()
+
+
+def local_time(value) -> str | None:
+    """A date-time's time of day in the install's time zone, `HH:MM`."""
+    return None if value is None else timezone.localtime(value).strftime("%H:%M")
 
 
 def utc(value) -> str | None:

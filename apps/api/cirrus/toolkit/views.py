@@ -1,9 +1,13 @@
 """The base views every Cirrus operation derives from: authentication, permissions, JSON in and
-out, the error shapes, the X-Fields mask, list pagination and filters."""
+out, the error shapes, the X-Fields mask, list pagination and filters (`CirrusView`); and the
+shapes most resources repeat, declared instead of written again: a list with its create
+(`ListCreateView`), an item with its update (`ItemView`), a bare-array lookup (`LookupView`) and
+follow/unfollow (`FollowView`)."""
 
+from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import generics, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -13,6 +17,7 @@ from apps.api.common.schema import ApiSchema
 
 from .auth import BearerAuthentication, XTokenAuthentication
 from .errors import CirrusError, cirrus_exception_handler, invalid
+from .fields import FollowIn
 from .filters import raise_filter_errors
 from .masks import MaskParseError, apply_mask, parse_mask
 from .pagination import CirrusPagination
@@ -33,7 +38,35 @@ class CirrusFilterBackend(DjangoFilterBackend):
 
 class CirrusSchema(ApiSchema):
     """Component names of Cirrus shapes start with `Cirrus` (other APIs have their own `Contact`),
-    and every operation documents the `X-Fields` header."""
+    and every operation documents the `X-Fields` header. Declared views (ListCreateView,
+    ItemView, LookupView, FollowView) document themselves from their attributes: `summaries`
+    per method, `create_body`/`update_body` as request bodies."""
+
+    def get_summary(self):
+        return getattr(self.view, "summaries", {}).get(self.method.lower()) or super().get_summary()
+
+    def get_request_serializer(self):
+        body = {"POST": "create_body", "PUT": "update_body"}.get(self.method)
+        if body and hasattr(self.view, body):
+            return getattr(self.view, body)  # None: the operation takes no body
+        return super().get_request_serializer()
+
+    def get_response_serializers(self):
+        if isinstance(self.view, FollowView):
+            return {204: OpenApiResponse(description="Done; no body.")}
+        return super().get_response_serializers()
+
+    def _is_create_operation(self):
+        return (
+            self.method == "POST" and isinstance(self.view, ListCreateView)
+        ) or super()._is_create_operation()
+
+    def _is_list_view(self, serializer=None):
+        if isinstance(self.view, ItemView):
+            return False
+        if self.method == "GET" and isinstance(self.view, ListCreateView | LookupView):
+            return True
+        return super()._is_list_view(serializer)
 
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
@@ -104,10 +137,13 @@ class CirrusView(generics.GenericAPIView):
         return obj
 
     def list_response(self, queryset=None, serializer_class=None):
-        """A page of the filtered, sorted queryset in the list envelope."""
+        """A page of the filtered, sorted queryset in the list envelope (a bare array of them all
+        when the view has no pagination: a lookup)."""
         queryset = self.filter_queryset(self.get_queryset() if queryset is None else queryset)
-        page = self.paginate_queryset(queryset)
         serializer_class = serializer_class or self.get_serializer_class()
+        if self.paginator is None:
+            return Response(serializer_class(queryset, many=True, context=self.get_serializer_context()).data)
+        page = self.paginate_queryset(queryset)
         data = serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
@@ -131,3 +167,113 @@ class CirrusView(generics.GenericAPIView):
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+# --- Declared views ----------------------------------------------------------------------------
+
+
+class ResourceView(CirrusView):
+    """Base of ListCreateView and ItemView. Set `records` (a function: the records with what the
+    shape shows, prefetched; their model's permissions apply), `serializer_class` (the shape),
+    `summaries` ({method: summary}), the request serializers `create_body`/`update_body`, and the
+    hooks `create(data)`/`update(obj, data)` that call a domain service with `self.request.user`.
+    An item view subclasses ItemView and its list view, so it shares the list's declarations."""
+
+    records = None
+    summaries: dict[str, str] = {}
+    create_body = None
+    update_body = None
+
+    def get_queryset(self):
+        return self.records()
+
+    @property
+    def what(self) -> str:
+        """The record in 404 messages: `Lead activity 7 not found`."""
+        return self.get_queryset().model._meta.verbose_name.capitalize()
+
+    def create(self, data: dict):
+        raise NotImplementedError
+
+    def update(self, obj, data: dict) -> None:
+        raise NotImplementedError
+
+    def respond_record(self, obj, status_code=200):
+        """The record as stored now, in the response shape."""
+        return self.respond(self.get_queryset().get(pk=obj.pk), status_code)
+
+
+class ListCreateView(ResourceView):
+    """GET: a page of the filtered, sorted records; POST: create one (201 with it)."""
+
+    def get(self, request):
+        return self.list_response()
+
+    def post(self, request):
+        return self.respond_record(self.create(self.body(self.create_body)), status.HTTP_201_CREATED)
+
+
+class ItemView(ResourceView):
+    """GET: the record (404 when unknown); PUT: change the fields sent (200 with it)."""
+
+    http_method_names = ["get", "put", "head", "options"]
+
+    def get(self, request, id):
+        return self.respond(self.get_object_or_404(self.get_queryset(), id, self.what))
+
+    def put(self, request, id):
+        obj = self.get_object_or_404(self.get_queryset().model._default_manager.all(), id, self.what)
+        self.update(obj, self.body(self.update_body, partial=True))
+        return self.respond_record(obj)
+
+
+class LookupView(CirrusView):
+    """A bare array of reference rows (spec §1.4), as configured: `permission_model`,
+    `serializer_class`, `queryset` (in its order), `summaries`."""
+
+    pagination_class = None
+    queryset = None
+    summaries: dict[str, str] = {}
+
+    def get(self, request):
+        return self.list_response()
+
+
+class ChangePermissions(ModelPermissions):
+    """A POST that changes a record (following it): the change permission."""
+
+    perms_map = {**ModelPermissions.perms_map, "POST": ModelPermissions.perms_map["PUT"]}
+
+
+class FollowView(CirrusView):
+    """`POST .../follow` and `.../unfollow`, body `{key, userid}`: idempotent, 204. Configure
+    `permission_model`, `records` (a callable: the records `key` may name), `what` (for the 400),
+    and `service` (the domain function (actor, record, user) that follows or unfollows)."""
+
+    permission_classes = [ChangePermissions]
+    serializer_class = None
+    create_body = FollowIn
+    records = None
+    what = "record"
+    service = None
+    summaries: dict[str, str] = {}
+
+    def post(self, request):
+        data = self.body(self.create_body)
+        record = self.records().filter(pk=data["key"]).first()
+        if record is None:
+            raise invalid({"key": f"No {self.what} with id {data['key']}."})
+        self.service(request.user, record, data["userid"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def follow_routes(collection: str, *, services, summaries, **config) -> list:
+    """The `<collection>/follow` and `<collection>/unfollow` routes: `services` and `summaries`
+    are (follow, unfollow) pairs; `config` the FollowView's other attributes."""
+    return [
+        path(
+            f"{collection}/{action}",
+            FollowView.as_view(service=service, summaries={"post": summary}, **config),
+        )
+        for action, service, summary in zip(("follow", "unfollow"), services, summaries, strict=True)
+    ]

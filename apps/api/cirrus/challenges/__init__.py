@@ -1,0 +1,1 @@
+"""Cirrus challenges: sales gamification between two users (O76-O82)."""

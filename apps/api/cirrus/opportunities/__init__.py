@@ -1,0 +1,1 @@
+"""Cirrus opportunities, their lookups and follow/unfollow (O91-O103)."""
