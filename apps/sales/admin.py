@@ -414,8 +414,16 @@ class OwnerForm(forms.Form):
 # --- Leads ----------------------------------------------------------------------------------
 
 
+def lead_names_something(lead: Lead) -> None:
+    """Staff name what a lead is about: a title, the party it belongs to, or a prospect. (Cirrus's
+    `POST /leads` requires no field, so this is the back office's rule, not the domain's.)"""
+    named = [lead.title, *(getattr(lead, name) for name in services_pipeline.PROSPECT_NAMES)]
+    if lead.contact_id is None and not any((value or "").strip() for value in named):
+        raise ValidationError({"title": "A lead needs a title, an account or a prospect's name."})
+
+
 class LeadForm(ServiceCheckedForm):
-    service_check = staticmethod(services_pipeline.check_lead)
+    service_check = staticmethod(lead_names_something)
 
 
 class LeadActivityInline(ServiceInlineMixin, admin.TabularInline):

@@ -96,18 +96,10 @@ def _validated_save(obj) -> None:
 PROSPECT_NAMES = ("prospect_company", "prospect_first_name", "prospect_last_name")
 
 
-def check_lead(lead: Lead) -> None:
-    """A lead names something: a title, the party it belongs to, or a prospect."""
-    named = [lead.title, *(getattr(lead, name) for name in PROSPECT_NAMES)]
-    if lead.contact_id is None and not any((value or "").strip() for value in named):
-        raise ValidationError({"title": "A lead needs a title, an account or a prospect's name."})
-
-
 @transaction.atomic
 def save_lead(actor, lead: Lead, *, tags=None) -> Lead:
     """Create or update a lead whose fields are set (the admin's way in); `tags` replace its set."""
     before = stored_snapshot(lead)
-    check_lead(lead)
     _validated_save(lead)
     log_save(actor, lead, before)
     if tags is not None:
