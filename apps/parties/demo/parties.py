@@ -14,17 +14,16 @@ import itertools
 import random
 import time
 import uuid
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 
 from apps.core import services as core_services
 from apps.core.api_keys import issue_api_key, revoke_api_key
+from apps.core.bulkload import BulkLoad
 from apps.core.changelog import log_create
 from apps.core.models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, CustomFieldValue, Tag
 from apps.parties import services, services_profile
@@ -635,76 +634,6 @@ def seed(stdout):
 BATCH = 10_000
 
 
-class BulkInsert:
-    """INSERT many rows of one model with one executemany per batch. Django's bulk_create
-    prepares every value of every row field by field (about 1 ms per party with its children
-    here); this prepares a column's default once and takes rows of ready database values.
-
-    The columns are the model's concrete fields, so a field another app adds is filled with its
-    default; a field with only a database default is left to the database."""
-
-    def __init__(self, model):
-        self.connection = connections[router.db_for_write(model)]
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if not f.primary_key and (f.has_default() or not f.has_db_default())
-        ]
-        self.index = {f.attname: i for i, f in enumerate(fields)}
-        self.template = [f.get_db_prep_save(f.get_default(), self.connection) for f in fields]
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.connection.ops.quote_name(model._meta.db_table),
-            ", ".join(self.connection.ops.quote_name(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
-        )
-        self.rows = []
-
-    def add(self, **values):
-        """Queue a row: attribute names to database-ready values; the rest get their default."""
-        row = self.template.copy()
-        index = self.index
-        for name, value in values.items():
-            row[index[name]] = value
-        self.rows.append(row)
-
-    def flush(self) -> int:
-        count = len(self.rows)
-        if count:
-            with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
-        self.rows = []
-        return count
-
-
-@contextmanager
-def deferred_indexes(connection, models):
-    """On SQLite, drop the non-unique indexes of `models`' tables for a bulk load and build them
-    again at its end, with a large page cache meanwhile: updating some 70 b-trees row by row
-    costs more than the inserts themselves, building an index from the finished table a few
-    seconds. Use inside a transaction: SQLite's DDL is transactional, so a failed load rolls the
-    drop back too. Other databases: nothing changes."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    tables = {model._meta.db_table for model in models}
-    with connection.cursor() as cursor:
-        cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -1048576")  # up to 1 GiB, for this connection only
-        listed = cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'")
-        indexes = [
-            (name, sql)
-            for name, table, sql in listed.fetchall()
-            if table in tables and sql and not sql.upper().startswith("CREATE UNIQUE")
-        ]
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield  # a failure propagates from here: the transaction's rollback restores the indexes
-    with connection.cursor() as cursor:
-        for _name, sql in indexes:
-            cursor.execute(sql)
-        cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-
-
 class FastRandom(random.Random):
     """`choice` and `randint` by scaling `random()`: over twice as fast as the exact versions
     (they are most of the bulk load's Python time), and their bias (n / 2**53) is nothing for
@@ -715,10 +644,6 @@ class FastRandom(random.Random):
 
     def randint(self, a, b):
         return a + int(self.random() * (b - a + 1))
-
-
-def uuid_from_int(value: int) -> uuid.UUID:
-    return uuid.UUID(int=value)
 
 
 def _bulk_value(field: CustomField, rng):
@@ -741,36 +666,36 @@ def _bulk_value(field: CustomField, rng):
     return None
 
 
+BULK_MODELS = (Party, Address, EmailAddress, Phone, Membership, CustomFieldValue)
+
+
 def seed_parties_bulk(count, stdout):
-    """Bulk-create `count` parties (nine persons to one organisation), each with its default
+    """Bulk-load `count` parties (nine persons to one organisation), each with its default
     address, a primary e-mail and a phone; two in three get a current membership, each one or
-    two custom field values. One transaction, inserting by batches of 10,000 parties (with
-    SQLite's secondary indexes built once at the end, see `deferred_indexes`); every row gets a
-    precomputed uuid, and the parties' ids are read back by those uuids to link the children.
-    The change log is skipped for these rows (a summary line goes to stdout instead)."""
+    two custom field values. One transaction (`apps.core.bulkload.BulkLoad`: COPY on PostgreSQL
+    with the secondary indexes and constraints built after the load, executemany on SQLite with
+    the non-unique indexes built after), by batches of 10,000 parties; every row gets an explicit
+    id (reserved up front, so children point at their party without reading it back) and a
+    precomputed uuid. The change log is skipped for these rows (a summary line goes to stdout)."""
     if count <= 0:
         return
     started = time.monotonic()
     rng = FastRandom()
-    connection = connections[router.db_for_write(Party)]
-    ops = connection.ops
-    native_uuid = connection.features.has_native_uuid_field
 
     # Precomputed UUIDv7-style ids: milliseconds and a counter first, so the unique index grows
     # at its end (random uuids land all over the b-tree), then 32 random bits. The counter stays
-    # below the version (bits 76-79) and variant (bits 62-63) fields.
+    # below the version (bits 76-79) and variant (bits 62-63) fields. 32 hex digits is a uuid's
+    # database form on SQLite and an accepted input on PostgreSQL.
     sequence = itertools.count()
     prefix = (int(time.time() * 1000) << 80) | (0x7 << 76) | (0x2 << 62)
+    getrandbits = rng.getrandbits
 
-    def new_uuid() -> int:
-        return prefix | (next(sequence) << 32) | rng.getrandbits(32)
-
-    db_uuid = uuid_from_int if native_uuid else "{:032x}".format
+    def new_uuid() -> str:
+        return "%032x" % (prefix | (next(sequence) << 32) | getrandbits(32))
 
     default_type = services.get_default_address_type().pk
     combinations = list(Combination.objects.values_list("pk", flat=True))
     party_type = ContentType.objects.get_for_model(Party).pk
-    value_field_meta = {f.attname: f for f in CustomFieldValue._meta.concrete_fields}
     demo_keys = [key for key, *_rest in CUSTOM_FIELDS]
     value_fields = {
         kind: sorted(
@@ -783,102 +708,116 @@ def seed_parties_bulk(count, stdout):
         )[:3]
         for kind in (Party.Kind.PERSON, Party.Kind.ORGANISATION)
     }
-    today = timezone.localdate()
-    start_dates = [ops.adapt_datefield_value(today - datetime.timedelta(days=d)) for d in range(0, 3000)]
     first_names = FIRST_NAMES["M"] + FIRST_NAMES["F"]
     suffix = uuid.uuid4().hex[:6]  # keeps e-mail addresses apart between runs
+    PERSON, ORGANISATION = Party.Kind.PERSON.value, Party.Kind.ORGANISATION.value
+    MOBILE, LANDLINE = Phone.Kind.MOBILE.value, Phone.Kind.LANDLINE.value
+    languages = ("nl", "fr", "en")
 
-    inserts = {
-        model: BulkInsert(model)
-        for model in (Party, Address, EmailAddress, Phone, Membership, CustomFieldValue)
-    }
-    totals = dict.fromkeys(inserts, 0)
-    done = 0
-    with transaction.atomic(using=connection.alias), deferred_indexes(connection, inserts):
+    with BulkLoad(BULK_MODELS) as load:
+        ops = load.connection.ops
+        today = timezone.localdate()
+        start_dates = [ops.adapt_datefield_value(today - datetime.timedelta(days=d)) for d in range(0, 3000)]
+        add = load.add
+        done = 0
         while done < count:
             size = min(BATCH, count - done)
             now = ops.adapt_datetimefield_value(timezone.now())
-            stamps = {"created": now, "updated": now}
-            with transaction.atomic(using=connection.alias):
-                last_id = Party.objects.aggregate(last=Max("id"))["last"] or 0
-                batch = []
-                for i in range(size):
-                    party_uuid = new_uuid()
-                    if (done + i) % 10 == 9:
-                        kind = Party.Kind.ORGANISATION
-                        name = f"{rng.choice(LAST_NAMES)} {rng.choice(COMPANY_FORMS)}"
-                        inserts[Party].add(kind=kind, name=name, uuid=db_uuid(party_uuid), **stamps)
-                        local = "info"
-                    else:
-                        kind, first, last = Party.Kind.PERSON, rng.choice(first_names), rng.choice(LAST_NAMES)
-                        inserts[Party].add(
-                            kind=kind,
-                            name=f"{first} {last}",
-                            first_name=first,
-                            last_name=last,
-                            preferred_language=rng.choice(("nl", "fr", "en")),
-                            uuid=db_uuid(party_uuid),
-                            **stamps,
-                        )
-                        local = first.lower()
-                    batch.append((party_uuid, kind, local))
-                totals[Party] += inserts[Party].flush()
-                ids = {u.int: pk for u, pk in Party.objects.filter(pk__gt=last_id).values_list("uuid", "pk")}
-
-                for party_uuid, kind, local in batch:
-                    pk = ids[party_uuid]
-                    postal_code, city = rng.choice(CITIES)
-                    inserts[Address].add(
-                        party_id=pk,
-                        address_type_id=default_type,
-                        is_default=True,
-                        street=rng.choice(STREETS),
-                        number=str(rng.randint(1, 250)),
-                        postal_code=postal_code,
-                        city=city,
-                        country=DEMO_COUNTRY,
-                        uuid=db_uuid(new_uuid()),
-                        **stamps,
+            first_party = load.reserve_ids(Party, size)
+            address_id = load.reserve_ids(Address, size)
+            email_id = load.reserve_ids(EmailAddress, size)
+            phone_id = load.reserve_ids(Phone, size)
+            for i in range(size):
+                pk = first_party + i
+                if (done + i) % 10 == 9:
+                    kind = ORGANISATION
+                    name = f"{rng.choice(LAST_NAMES)} {rng.choice(COMPANY_FORMS)}"
+                    add(Party, id=pk, kind=kind, name=name, uuid=new_uuid(), created=now, updated=now)
+                    local = "info"
+                    phone_kind, number = LANDLINE, _landline(rng)
+                else:
+                    kind, first, last = PERSON, rng.choice(first_names), rng.choice(LAST_NAMES)
+                    add(
+                        Party,
+                        id=pk,
+                        kind=kind,
+                        name=f"{first} {last}",
+                        first_name=first,
+                        last_name=last,
+                        preferred_language=rng.choice(languages),
+                        uuid=new_uuid(),
+                        created=now,
+                        updated=now,
                     )
-                    inserts[EmailAddress].add(
+                    local = first.lower()
+                    phone_kind, number = MOBILE, _mobile(rng)
+                postal_code, city = rng.choice(CITIES)
+                add(
+                    Address,
+                    id=address_id + i,
+                    party_id=pk,
+                    address_type_id=default_type,
+                    is_default=True,
+                    street=rng.choice(STREETS),
+                    number=str(rng.randint(1, 250)),
+                    postal_code=postal_code,
+                    city=city,
+                    country=DEMO_COUNTRY,
+                    uuid=new_uuid(),
+                    created=now,
+                    updated=now,
+                )
+                add(
+                    EmailAddress,
+                    id=email_id + i,
+                    party_id=pk,
+                    email=f"{local}.{pk}.{suffix}@bulk.example",
+                    is_primary=True,
+                    uuid=new_uuid(),
+                    created=now,
+                    updated=now,
+                )
+                add(
+                    Phone,
+                    id=phone_id + i,
+                    party_id=pk,
+                    kind=phone_kind,
+                    number=number,
+                    uuid=new_uuid(),
+                    created=now,
+                    updated=now,
+                )
+                if combinations and rng.random() < 0.66:
+                    add(
+                        Membership,
+                        id=load.reserve_ids(Membership, 1),
                         party_id=pk,
-                        email=f"{local}.{pk}.{suffix}@bulk.example",
-                        is_primary=True,
-                        uuid=db_uuid(new_uuid()),
-                        **stamps,
+                        combination_id=rng.choice(combinations),
+                        start_date=rng.choice(start_dates),
+                        end_date=None,
+                        uuid=new_uuid(),
+                        created=now,
+                        updated=now,
                     )
-                    inserts[Phone].add(
-                        party_id=pk,
-                        kind=Phone.Kind.MOBILE if kind == Party.Kind.PERSON else Phone.Kind.LANDLINE,
-                        number=_mobile(rng) if kind == Party.Kind.PERSON else _landline(rng),
-                        uuid=db_uuid(new_uuid()),
-                        **stamps,
+                for field in value_fields[kind][: rng.randint(1, 2)]:
+                    typed = {
+                        column: load.prep(CustomFieldValue, column, value)
+                        for column, value in _bulk_value(field, rng).items()
+                    }
+                    add(
+                        CustomFieldValue,
+                        id=load.reserve_ids(CustomFieldValue, 1),
+                        field_id=field.pk,
+                        content_type_id=party_type,
+                        object_id=pk,
+                        uuid=new_uuid(),
+                        created=now,
+                        updated=now,
+                        **typed,
                     )
-                    if combinations and rng.random() < 0.66:
-                        inserts[Membership].add(
-                            party_id=pk,
-                            combination_id=rng.choice(combinations),
-                            start_date=rng.choice(start_dates),
-                            end_date=None,
-                            uuid=db_uuid(new_uuid()),
-                            **stamps,
-                        )
-                    for field in value_fields[kind][: rng.randint(1, 2)]:
-                        typed = {
-                            column: value_field_meta[column].get_db_prep_save(value, connection)
-                            for column, value in _bulk_value(field, rng).items()
-                        }
-                        inserts[CustomFieldValue].add(
-                            field_id=field.pk,
-                            content_type_id=party_type,
-                            object_id=pk,
-                            uuid=db_uuid(new_uuid()),
-                            **typed,
-                            **stamps,
-                        )
-                for model in (Address, EmailAddress, Phone, Membership, CustomFieldValue):
-                    totals[model] += inserts[model].flush()
+            load.flush()
             done += size
+        totals = load.loaded()
 
     elapsed = time.monotonic() - started
     rows = ", ".join(
