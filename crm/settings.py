@@ -207,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": JOBS_SWEEP_INTERVAL},  # a sweep not started in time is skipped
     },
     "settle-challenges": {"task": "apps.sales.tasks.settle_finished_challenges", "schedule": 60 * 60},
+    "compact-row-counters": {"task": "apps.core.tasks.compact_row_counters", "schedule": 60},
 }
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).
@@ -239,6 +240,9 @@ CRMCOM_TOKEN_LIFETIME = env.int("CRMCOM_TOKEN_LIFETIME", default=2 * 60 * 60)
 # incwo contacts XML API: the install is one business file; contacts per listed page.
 INCWO_BUSINESS_FILE_ID = env.int("INCWO_BUSINESS_FILE_ID", default=1)
 INCWO_PAGE_SIZE = env.int("INCWO_PAGE_SIZE", default=100)
+# Seconds a verified HTTP Basic user name + password is remembered (0: hash the password on every
+# request); a password change or deactivation drops it at once (apps.api.common.authentication).
+BASIC_AUTH_CACHE_SECONDS = env.int("BASIC_AUTH_CACHE_SECONDS", default=60)
 
 # CRM.COM Back-Office v2 API: the JWTs its login issues (HS256, signed with this secret, which
 # defaults to SECRET_KEY; lifetime in seconds), their refresh tokens and login attempts allowed

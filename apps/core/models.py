@@ -342,6 +342,21 @@ class Job(models.Model):
         return f"{self.task}{tuple(self.args)} ({self.get_state_display()})"
 
 
+class RowCounter(models.Model):
+    """Exact row counts without a table scan (apps.core.counters): database triggers add one
+    delta row per writing statement, in its transaction; a count is the sum of its key's deltas,
+    and `compact` folds them into one row now and then. PostgreSQL only (SQLite counts directly)."""
+
+    key = models.CharField(max_length=100, help_text="`app.model` or `app.model:column=value`.")
+    delta = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "delta"], name="core_rowcounter_key")]
+
+    def __str__(self):
+        return f"{self.key} {self.delta:+d}"
+
+
 # --- Staff: user profiles, roles, departments, budgets (Cirrus's users); KPIs; tenant settings;
 # add-ons; sort groups. A Cirrus user is a Django user (name, surname, email, active are its
 # first_name, last_name, email, is_active) with a UserProfile; writes go through services_staff.

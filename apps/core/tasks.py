@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import jobs
+from . import counters, jobs
 from .models import ObjectChange
 
 PRUNE_BATCH = 10_000
@@ -32,3 +32,10 @@ def sweep_jobs() -> dict:
     Celery beat runs it every JOBS_SWEEP_INTERVAL seconds. Idempotent: a job published twice
     runs once."""
     return jobs.sweep()
+
+
+@shared_task
+def compact_row_counters() -> int:
+    """Fold the row counters' delta rows (apps.core.counters); Celery beat runs it every minute.
+    Idempotent: the sums never change."""
+    return counters.compact()

@@ -426,10 +426,14 @@ class Party(BaseModel):
             models.Index(fields=["kind", "id"]),
             models.Index(fields=["kind", "last_name", "first_name"]),
             models.Index(fields=["kind", "updated"]),
-            # account and contact lists: active ones by name, by number, by first name
-            models.Index(fields=["kind", "is_active", "name"]),
-            models.Index(fields=["kind", "account_number"]),
-            models.Index(fields=["kind", "first_name"]),
+            # Account and contact lists: active ones by name, by number, by first or last name, by
+            # user; the id last (every sort's tie-break), so a deep page's ids come from an
+            # index-only scan (apps.core.paging).
+            models.Index(fields=["kind", "is_active", "name", "id"], name="parties_party_kind_active_name"),
+            models.Index(fields=["kind", "account_number", "id"], name="parties_party_kind_number"),
+            models.Index(fields=["kind", "first_name", "id"], name="parties_party_kind_first_name"),
+            models.Index(fields=["kind", "last_name", "id"], name="parties_party_kind_last_name"),
+            models.Index(fields=["kind", "responsible_user", "id"], name="parties_party_kind_user"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -822,7 +826,11 @@ class Membership(BaseModel):
     class Meta:
         ordering = ["start_date", "id"]
         indexes = [
-            models.Index(fields=["combination", "start_date", "end_date"]),
+            # Members on a date: the combination's memberships by period, with the party, read
+            # from the index alone.
+            models.Index(
+                fields=["combination", "start_date", "end_date", "party"], name="parties_membership_on_date"
+            ),
             models.Index(fields=["party", "start_date"]),
         ]
         constraints = [

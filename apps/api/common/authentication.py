@@ -1,5 +1,11 @@
 """API-key authentication shared by every API; each API picks how the key travels."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework import authentication, exceptions
 
 from apps.core.api_keys import authenticate_api_key
@@ -40,3 +46,38 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.www_authenticate
+
+
+class CachedBasicAuthentication(authentication.BasicAuthentication):
+    """HTTP Basic with Django users, paying the password hash (PBKDF2, ~250 ms here) once per
+    `BASIC_AUTH_CACHE_SECONDS` rather than per request: a verified user name and password are
+    remembered under a keyed hash of both (HMAC with SECRET_KEY; the password itself is never
+    stored), with the user's id and a keyed hash of the user's stored password hash. A hit still
+    reads the user (active, and the same password hash): a password change or a deactivation
+    drops every remembered credential at once, in every process."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        key = _credential_key(userid, password)
+        remembered = cache.get(key)
+        if remembered is not None:
+            user_id, fingerprint = remembered
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            if user is not None and user.is_active and _fingerprint(user) == fingerprint:
+                return user, None
+            cache.delete(key)
+        user, auth = super().authenticate_credentials(userid, password, request)
+        timeout = getattr(settings, "BASIC_AUTH_CACHE_SECONDS", 60)
+        if timeout:
+            cache.set(key, (user.pk, _fingerprint(user)), timeout)
+        return user, auth
+
+
+def _credential_key(userid: str, password: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{userid}\0{password}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"basic-auth:{digest}"
+
+
+def _fingerprint(user) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), user.password.encode(), hashlib.sha256).hexdigest()

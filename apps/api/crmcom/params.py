@@ -7,6 +7,8 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from apps.core.paging import exact_count, page_rows
+
 from .conventions import bad_request
 
 DEFAULT_SIZE = 10
@@ -103,9 +105,9 @@ class Listing:
 
     def page_of(self, queryset) -> tuple[list, dict]:
         """(the page's rows, the paging object)."""
-        total = queryset.count()
+        total = exact_count(queryset)
         start = (self.page - 1) * self.size
-        rows = list(queryset.order_by(*self.ordering)[start : start + self.size]) if start < total else []
+        rows = page_rows(queryset.order_by(*self.ordering), start, start + self.size) if start < total else []
         paging = {"page": self.page, "size": self.size, "total": total, "has_more": start + self.size < total}
         return rows, paging
 

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import get_authorization_header
 
 from apps.core.api_keys import authenticate_api_key, issue_api_key, revoke_api_key
+from apps.core.paging import page_rows
 from apps.parties import services_profile
 from apps.parties.models import BusinessUnit, EmailAddress, Phone
 
@@ -177,8 +178,10 @@ class List(CrmView):
         offset = p.integer("offset", minimum=0)
         queryset = contact_queryset().filter(conditions).order_by("created", "id")
         start = offset if isinstance(offset, int) else 0
-        parties = queryset[start : start + limit] if isinstance(limit, int) else queryset[start:]
-        parties = list(parties)
+        if isinstance(limit, int):
+            parties = page_rows(queryset, start, start + limit)
+        else:
+            parties = list(queryset[start:])
         presenter = ContactPresenter(parties)
         fields_set = parse_fields_set(p.raw("fields_set", None))
         return CrmResponse([select_fields(presenter.render(party), fields_set) for party in parties])

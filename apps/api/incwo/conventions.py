@@ -10,10 +10,11 @@ from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
-from rest_framework import authentication, exceptions, parsers, renderers, status
+from rest_framework import exceptions, parsers, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api.common.authentication import CachedBasicAuthentication
 from apps.api.common.parsers import RequestTooLarge, check_body_size
 from apps.api.common.permissions import ModelPermissions
 
@@ -94,7 +95,7 @@ def incwo_exception_handler(exc, context):
     return None
 
 
-class IncwoBasicAuthentication(authentication.BasicAuthentication):
+class IncwoBasicAuthentication(CachedBasicAuthentication):
     www_authenticate_realm = "incwo"
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.core.paging import page_rows
 from apps.parties import services, services_profile
 from apps.parties.models import Party
 
@@ -51,7 +52,7 @@ class ContactList(IncwoView):
     def get(self, request, business_file_id):
         size = settings.INCWO_PAGE_SIZE
         page = page_number(request.query_params.get("page"))
-        parties = list(contact_queryset()[(page - 1) * size : page * size])
+        parties = page_rows(contact_queryset(), (page - 1) * size, page * size)
         writer = ContactWriter(parties)
         root = ET.Element("contacts")
         for party in parties:

@@ -6,12 +6,12 @@ from django.http import Http404, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, generics, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from apps.api.common.authentication import ApiKeyAuthentication
 from apps.api.common.errors import error_messages
+from apps.api.common.pagination import FastLimitOffsetPagination
 from apps.api.common.parsers import LimitedJSONParser
 from apps.api.common.permissions import ModelPermissions
 from apps.api.common.throttling import ApiKeyRateThrottle
@@ -32,7 +32,7 @@ class PeeplThrottle(ApiKeyRateThrottle):
     rate_setting = "PEEPL_THROTTLE_RATE"
 
 
-class PeeplPagination(LimitOffsetPagination):
+class PeeplPagination(FastLimitOffsetPagination):
     default_limit = 10
     max_limit = 10
 

@@ -8,6 +8,8 @@ import math
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from apps.core.paging import exact_count, page_rows
+
 from .errors import invalid
 
 INT_MAX = 2**31 - 1
@@ -39,9 +41,9 @@ class CirrusPagination(BasePagination):
             )
             raise invalid({"per_page": self.per_page_help.format(error_msg=reason)})
         self.page, self.per_page = page, per_page
-        self.total = queryset.count()
+        self.total = exact_count(queryset)
         start = (page - 1) * per_page
-        return list(queryset[start : start + per_page]) if start < self.total else []
+        return page_rows(queryset, start, start + per_page) if start < self.total else []
 
     def envelope(self, items) -> dict:
         return {
