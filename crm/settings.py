@@ -67,6 +67,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# benchmarks/load.py only: a bare JSON view at /benchmark/bare and SQL figures in response headers.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
+if BENCHMARK_VIEWS:
+    MIDDLEWARE.insert(0, "crm.benchmark.SqlStatsMiddleware")
+
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
 

@@ -116,3 +116,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCHMARK_VIEWS:
+    from crm.benchmark import bare_page
+
+    urlpatterns.insert(0, path("benchmark/bare", bare_page))

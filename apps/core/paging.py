@@ -21,13 +21,20 @@ from apps.core import counters
 DEFERRED_JOIN_FROM = 200
 
 
-def page_rows(queryset, start: int, stop: int) -> list:
+def page_rows(queryset, start: int, stop: int, total: int | None = None) -> list:
+    """`queryset[start:stop]`. Given `total` (the queryset's exact count), a page in the second
+    half is found from the end, in the reversed order: no page skips more than half the rows."""
+    if total is not None:
+        stop = min(stop, total)
     if stop <= start:
         return []
     query = queryset.query
     if start < DEFERRED_JOIN_FROM or query.combinator or query.distinct or query.is_sliced:
         return list(queryset[start:stop])
-    ids = queryset.values("pk")[start:stop]
+    if total is not None and start > total - stop and queryset.ordered and query.order_by:
+        ids = queryset.reverse().values("pk")[total - stop : total - start]
+    else:
+        ids = queryset.values("pk")[start:stop]
     return list(queryset.filter(pk__in=ids))
 
 

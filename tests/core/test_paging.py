@@ -41,6 +41,24 @@ def test_a_deep_page_is_the_same_rows_in_one_query(people, ordering):
         assert len(queries) == 1
 
 
+@pytest.mark.parametrize(
+    "ordering", [("id",), ("-first_name", "id"), ("last_name", "-first_name", "-id")]
+)
+def test_a_page_in_the_second_half_is_read_from_the_end(people, ordering):
+    persons = Party.objects.filter(kind=Party.Kind.PERSON).order_by(*ordering)
+    expected = list(persons)
+    for start in range(0, 10):
+        with CaptureQueriesContext(connection) as queries:
+            page = paging.page_rows(persons, start, start + 3, total=len(expected))
+        assert page == expected[start : start + 3]
+        assert len(queries) <= 1
+    last = paging.page_rows(persons, 6, 9, total=8)
+    with CaptureQueriesContext(connection) as queries:
+        paging.page_rows(persons, 6, 8, total=8)
+    assert "DESC" in queries[0]["sql"] or "ASC" in queries[0]["sql"]
+    assert last == expected[6:8]
+
+
 def test_a_page_of_a_filtered_annotated_queryset(people):
     from django.db.models import OuterRef, Subquery
 

@@ -21,4 +21,4 @@ class FastLimitOffsetPagination(LimitOffsetPagination):
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
-        return page_rows(queryset, self.offset, self.offset + self.limit)
+        return page_rows(queryset, self.offset, self.offset + self.limit, self.count)

@@ -107,7 +107,7 @@ class Listing:
         """(the page's rows, the paging object)."""
         total = exact_count(queryset)
         start = (self.page - 1) * self.size
-        rows = page_rows(queryset.order_by(*self.ordering), start, start + self.size) if start < total else []
+        rows = page_rows(queryset.order_by(*self.ordering), start, start + self.size, total)
         paging = {"page": self.page, "size": self.size, "total": total, "has_more": start + self.size < total}
         return rows, paging
 

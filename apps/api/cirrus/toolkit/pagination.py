@@ -43,7 +43,7 @@ class CirrusPagination(BasePagination):
         self.page, self.per_page = page, per_page
         self.total = exact_count(queryset)
         start = (page - 1) * per_page
-        return page_rows(queryset, start, start + per_page) if start < self.total else []
+        return page_rows(queryset, start, start + per_page, self.total) if start < self.total else []
 
     def envelope(self, items) -> dict:
         return {
