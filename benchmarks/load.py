@@ -131,7 +131,17 @@ def requests_to_run(f: dict) -> list[dict]:
             "POST",
             f"{p}/contacts/",
             {**peepl, **json_type},
-            json.dumps({"first_name": "Bench", "last_name": "Mark"}),
+            json.dumps(
+                {
+                    "first_name": "Bench",
+                    "last_name": "Mark",
+                    "birth_date": "1990-05-15",
+                    "birth_place": "Gent",
+                    "preferred_language": "nl",
+                    "gender": "M",
+                    "email": "bench.{n}@example.com",
+                }
+            ),
         ),
         ("cirrus contacts page 1", "GET", "/cirrus/contacts", cirrus, None),
         (
@@ -180,11 +190,11 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-def probe(base: str, req: dict, times: int = 5) -> tuple[int, float, float]:
+def probe(base: str, req: dict, times: int = 3) -> tuple[int | str, float, float]:
     """(status, SQL queries, SQL ms): medians over `times` requests."""
     statuses, queries, sql = [], [], []
     for _ in range(times):
-        data = req["body"].encode() if req["body"] else None
+        data = req["body"].replace("{n}", f"probe{time.time_ns()}").encode() if req["body"] else None
         request = urllib.request.Request(base + req["path"], data=data, method=req["method"])
         for name, value in req["headers"].items():
             request.add_header(name, value)
@@ -194,6 +204,8 @@ def probe(base: str, req: dict, times: int = 5) -> tuple[int, float, float]:
                 response.read()
         except urllib.error.HTTPError as error:
             status, headers = error.code, error.headers
+        except OSError:  # timed out: gunicorn's worker timeout (30 s) or ours
+            return "timeout", float("nan"), float("nan")
         statuses.append(status)
         queries.append(float(headers.get("X-SQL-Queries", "nan")))
         sql.append(float(headers.get("X-SQL-Time", "nan")))
@@ -206,7 +218,17 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(base: str, req: dict, seconds: int, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"wrk.method = {json.dumps(req['method'])}\n")
-        if req["body"]:
+        if req["body"] and "{n}" in req["body"]:  # a fresh value per request (unique e-mails)
+            script.write(f"template = {json.dumps(req['body'])}\n")
+            script.write(
+                "counter = 0\n"
+                "request = function()\n"
+                "  counter = counter + 1\n"
+                '  local n = tostring(counter) .. "x" .. tostring(math.random(1000000000))\n'
+                '  return wrk.format(nil, nil, nil, (string.gsub(template, "{n}", n)))\n'
+                "end\n"
+            )
+        elif req["body"]:
             script.write(f"wrk.body = {json.dumps(req['body'])}\n")
         for name, value in req["headers"].items():
             script.write(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n")
@@ -286,7 +308,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--only", default="")
+    parser.add_argument("--only", default="", help="run the requests whose label contains this")
+    parser.add_argument("--skip", default="", help="skip the requests whose label contains this")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -323,6 +346,8 @@ def main():
         for req in requests_to_run(fixture):
             if args.only and args.only not in req["label"]:
                 continue
+            if args.skip and args.skip in req["label"]:
+                continue
             status, queries, sql_ms = probe(base, req)
             ceiling = wrk(base, bare, args.seconds, args.connections, args.threads)
             result = wrk(base, req, args.seconds, args.connections, args.threads)
@@ -347,7 +372,11 @@ def main():
             )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     print()
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")

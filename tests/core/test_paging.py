@@ -41,9 +41,7 @@ def test_a_deep_page_is_the_same_rows_in_one_query(people, ordering):
         assert len(queries) == 1
 
 
-@pytest.mark.parametrize(
-    "ordering", [("id",), ("-first_name", "id"), ("last_name", "-first_name", "-id")]
-)
+@pytest.mark.parametrize("ordering", [("id",), ("-first_name", "id"), ("last_name", "-first_name", "-id")])
 def test_a_page_in_the_second_half_is_read_from_the_end(people, ordering):
     persons = Party.objects.filter(kind=Party.Kind.PERSON).order_by(*ordering)
     expected = list(persons)

@@ -113,3 +113,52 @@ def test_bulk_parties_keep_every_index_and_a_failed_load_changes_nothing(monkeyp
         demo_parties.seed_parties_bulk(50, io.StringIO())
     assert index_sql() == indexes
     assert Party.objects.count() == parties  # nothing of the failed load stays
+
+
+def test_bulk_load_on_postgresql_builds_every_index_and_constraint_again(monkeypatch):
+    """COPY into tables without their secondary indexes, unique and foreign-key constraints; all
+    come back, the sequences move past the loaded ids, and a failed load leaves nothing."""
+    from django.db import connection
+
+    from apps.core import bulkload
+    from apps.core.bulkload import BulkLoad
+    from apps.parties.demo import parties as demo_parties
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and the dropped constraints are PostgreSQL's")
+    tables = [model._meta.db_table for model in demo_parties.BULK_MODELS]
+
+    def schema():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [tables]
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1",
+                [tables],
+            )
+            return indexes, cursor.fetchall()
+
+    before = schema()
+    called = []
+    hooks = [*bulkload.AFTER_LOAD_HOOKS, lambda _connection, loaded: called.append(loaded)]
+    monkeypatch.setattr(bulkload, "AFTER_LOAD_HOOKS", hooks)
+    seed("--parties", "30")
+    assert schema() == before
+    assert called and len(called[0][Party]) == 30
+    newest = Party.objects.order_by("-id").first()
+    person = Party.objects.create(kind=Party.Kind.PERSON, first_name="After", name="After")
+    assert person.pk > newest.pk  # the sequence moved past the loaded ids
+
+    parties = Party.objects.count()
+
+    def dies_at_the_end(self):
+        raise RuntimeError("the load dies at its end")
+
+    monkeypatch.setattr(BulkLoad, "_reset_sequences", dies_at_the_end)
+    with pytest.raises(RuntimeError):
+        demo_parties.seed_parties_bulk(30, io.StringIO())
+    assert schema() == before
+    assert Party.objects.count() == parties
