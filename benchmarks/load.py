@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -93,7 +94,8 @@ phone = Phone.objects.filter(party_id=middle).values_list("number", flat=True).f
 person = persons.get(id=middle)
 combination = Combination.objects.order_by("id").first()
 print(json.dumps({
-    "key": raw, "person": middle, "email": email, "phone": phone, "last_name": person.last_name,
+    "key": raw, "person": middle, "uuid": str(person.uuid), "email": email, "phone": phone,
+    "last_name": person.last_name,
     "persons": persons.count(), "organisations": Party.objects.filter(kind="organisation").count(),
     "group": combination.group_id, "combination": combination.id,
     "segment": Segment.objects.order_by("id").values_list("id", flat=True).first(),
@@ -112,6 +114,7 @@ def requests_to_run(f: dict) -> list[dict]:
     deep_cirrus = f["persons"] // 2 // 10
     deep_incwo = f["persons"] // 2 // 100
     token = f"token={f['key']}"
+    show = urllib.parse.quote(json.dumps({"id": f["uuid"]}))
     p = "/peepl/v1/admin"
     r = [
         ("peepl contacts page 1", "GET", f"{p}/contacts/", peepl, None),
@@ -167,7 +170,7 @@ def requests_to_run(f: dict) -> list[dict]:
         (
             "crm.com r show",
             "GET",
-            f"/crmapi/rest/v2/contact_information/show?{token}&contact_information_id={f['person']}",
+            f"/crmapi/rest/v2/contact_information/show?{token}&contact_information_identifier={show}",
             {},
             None,
         ),
