@@ -32,7 +32,8 @@ def seed(*args) -> str:
 def test_seed_demo_covers_every_model_and_runs_twice_without_duplicates():
     seed()
     first = counts()
-    empty = sorted(label for label, n in first.items() if n == 0)
+    derived = {"core.RowCounter"}  # kept by database triggers, on PostgreSQL only
+    empty = sorted(label for label, n in first.items() if n == 0 and label not in derived)
     assert not empty, f"no demo rows for {empty}"
     assert Party.objects.filter(kind=Party.Kind.PERSON).count() >= 40
     assert Party.objects.filter(kind=Party.Kind.ORGANISATION).count() >= 12

@@ -10,6 +10,7 @@ membership and custom field values.
 """
 
 import datetime
+import importlib
 import itertools
 import random
 import time
@@ -676,7 +677,7 @@ def refresh_party_match_keys(connection, loaded):
     parties (a range of ids) get their keys here, inside the load's transaction, after the
     indexes are built again and before ANALYZE. The integrator wires the real function's name."""
     try:
-        from apps.parties import matchkeys
+        matchkeys = importlib.import_module("apps.parties.matchkeys")
     except ModuleNotFoundError as exc:
         if exc.name != "apps.parties.matchkeys":
             raise
