@@ -124,7 +124,7 @@ ORDER_ROW = FieldMap(
 class OrderIn(CirrusSerializer):
     """O104; O106 takes the same fields, all optional, plus buyprice and discounted."""
 
-    placedate = DateOfMoment(required=True, allow_null=False)
+    placedate = DateOfMoment(required=True, allow_null=False, allow_blank=False)
     account = RefObjectField(ORGANISATIONS, what="account", required=True, allow_null=False)
     user = RefObjectField(User.objects.all(), what="user", required=True, allow_null=False)
     contact = RefObjectField(PERSONS, what="contact", required=True, allow_null=False)
