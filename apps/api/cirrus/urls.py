@@ -14,6 +14,7 @@ from .leads import urls as leads
 from .opportunities import urls as opportunities
 from .orders import urls as orders
 from .prices import urls as prices
+from .quotes import urls as quotes
 from .terms import urls as terms
 from .users import urls as users
 
@@ -30,11 +31,12 @@ urlpatterns = [
     *leads.urlpatterns,
     *opportunities.urlpatterns,
     *challenges.urlpatterns,
-    # Part 1 and 2: the catalogue, prices, terms and orders.
+    # Parts 1 and 2: the catalogue, prices, terms, orders and quotes.
     *catalogue.urlpatterns,
     *prices.urlpatterns,
     *terms.urlpatterns,
     *orders.urlpatterns,
+    *quotes.urlpatterns,
     # Part 2: users, budgets, departments, roles and KPIs; settings, add-ons and sort groups.
     *users.urlpatterns,
     *company.urlpatterns,
