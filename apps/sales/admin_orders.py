@@ -80,6 +80,8 @@ class DocumentAdmin(ServiceAdmin):
     def save_related(self, request, form, formsets, change):
         rows = []
         for formset in formsets:
+            # the change message reads these; the rows are saved by the one service call below
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for row in formset.forms:
                 if not hasattr(row, "cleaned_data") or row.cleaned_data.get("DELETE"):
                     continue

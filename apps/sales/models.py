@@ -407,7 +407,9 @@ class Order(DocumentFields, BaseModel):
     (DocumentFields, OrderRow in models_orders), and a won opportunity links to the order it
     became (`Opportunity.order`, set by services_orders.order_from_opportunity)."""
 
-    number = models.CharField(max_length=50, unique=True, help_text="Given on creation when left empty.")
+    number = models.CharField(
+        max_length=50, unique=True, blank=True, help_text="Given on creation when left empty: the id."
+    )
     description = models.TextField(blank=True)
     contact = models.ForeignKey(
         "parties.Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"

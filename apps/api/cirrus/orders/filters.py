@@ -2,7 +2,7 @@
 (P2-045) lists. An order has no number of its own in Cirrus: `number` matches the id as text and
 `number_*` sorts by id (OQ-23)."""
 
-from django.db.models import CharField, Q
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from apps.sales.models import Order, OrderStatus, OrderType
@@ -58,7 +58,7 @@ class OrderFilter(CirrusFilterSet):
         fields = []
 
     def by_number(self, queryset, name, value):
-        return queryset.annotate(id_text=Cast("id", CharField())).filter(wildcard("id_text", value))
+        return queryset.annotate(id_text=Cast("id", TextField())).filter(wildcard("id_text", value))
 
     def by_users(self, queryset, name, value):
         return queryset.filter(Q(user_id__in=value) | Q(user2_id__in=value))
