@@ -19,7 +19,14 @@ from apps.parties.models import Party
 from apps.sales.models import DeliveryTerm, DeliveryType, Opportunity, OrderStatus, OrderType
 
 from .. import fragments as f
-from ..prices.serializers import PriceGroupSerializer, PriceListSerializer, price_group, price_list
+from ..prices.serializers import (
+    ListedArticleSerializer,
+    PriceGroupSerializer,
+    PriceListSerializer,
+    listed_article,
+    price_group,
+    price_list,
+)
 from ..toolkit.fields import (
     CirrusSerializer,
     DateTimeIn,
@@ -277,16 +284,6 @@ class OrderStatusSerializer(serializers.Serializer):
 
     def to_representation(self, row):
         return {"id": row.pk, "default": flag(row.is_default), "name": text(row.name), "step": row.step}
-
-
-class ListedArticleSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = f.nullable()
-    number = f.nullable()
-
-
-def listed_article(row) -> dict | None:
-    return None if row is None else {"id": row.pk, "name": text(row.name), "number": text(row.number)}
 
 
 def row_common(row) -> dict:

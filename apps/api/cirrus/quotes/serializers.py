@@ -17,7 +17,12 @@ from apps.sales.models_orders import Quote
 
 from .. import fragments as f
 from ..orders.serializers import ORDER, ROW, RowIn, row_common
-from ..prices.serializers import price_list
+from ..prices.serializers import (
+    ListedArticleSerializer,
+    PriceGroupSerializer,
+    PriceListSerializer,
+    price_list,
+)
 from ..toolkit.fields import (
     CirrusSerializer,
     DateIn,
@@ -223,9 +228,9 @@ class QuoteRowSerializer(serializers.Serializer):
     totalprice = serializers.FloatField()
     totalpricestatistics = serializers.FloatField()
     totalalternativevalue = serializers.FloatField()
-    pricelist = serializers.JSONField(allow_null=True)
-    pricegroup = serializers.JSONField(allow_null=True)
-    article = serializers.JSONField(allow_null=True)
+    pricelist = PriceListSerializer(allow_null=True)
+    pricegroup = PriceGroupSerializer(allow_null=True)
+    article = ListedArticleSerializer(allow_null=True)
     articleunit = f.IdNameSerializer(allow_null=True)
     sortgroup = serializers.IntegerField(allow_null=True)
     tags = f.TagSerializer(many=True)
@@ -266,7 +271,7 @@ class QuoteSerializer(serializers.Serializer):
     marking = f.nullable()
     referencecode = f.nullable()
     extracode = f.nullable()
-    pricelist = serializers.JSONField(allow_null=True)
+    pricelist = PriceListSerializer(allow_null=True)
     tscreated = f.nullable()
     tsupdated = f.nullable()
     status = QuoteStatusSerializer()
