@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "apps.core",
     "apps.parties",
+    "apps.catalogue",
     "apps.sales",
     "apps.content",
     "apps.accounts",
