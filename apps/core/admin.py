@@ -24,9 +24,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from apps.core.admin_base import ModelAdmin, TabularInline
+
 from .api_keys import issue_api_key, revoke_api_key
 from .changelog import history_for, log_create, log_delete, log_update, snapshot
 from .models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, Job, ObjectChange, Tag
+
+# The back office's names (unfold's sidebar and header read UNFOLD in the settings; these are
+# the page titles and the "View site" link Django's own templates and views use).
+admin.site.site_header = "CRM back office"
+admin.site.site_title = "CRM back office"
+admin.site.index_title = "Dashboard"
+admin.site.site_url = "/admin/"
 
 # --- Shared plumbing ------------------------------------------------------------------------
 
@@ -258,7 +267,7 @@ class ChangeLogHistoryMixin:
         return TemplateResponse(request, "admin/change_log_history.html", context)
 
 
-class ChangeLoggedAdmin(ChangeLogHistoryMixin, admin.ModelAdmin):
+class ChangeLoggedAdmin(ChangeLogHistoryMixin, ModelAdmin):
     """For core models without a domain service: saves and deletes write the change log."""
 
     def save_model(self, request, obj, form, change):
@@ -311,7 +320,7 @@ class TagAdmin(ChangeLoggedAdmin):
 # --- Custom fields --------------------------------------------------------------------------
 
 
-class CustomFieldInline(admin.TabularInline):
+class CustomFieldInline(TabularInline):
     model = CustomField
     fields = ["key", "name", "field_type", "applies_to", "required", "order"]
     readonly_fields = fields
@@ -454,7 +463,7 @@ class UsableFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     """Keys are issued by `issue_api_key`; the raw key is shown once, in the message after
     saving, and never stored (only its hash is)."""
 
@@ -510,7 +519,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ModelAdmin):
     """Background jobs, read-only (apps.core.jobs): what is queued, running, done or failed, and why."""
 
     list_display = ["created", "task", "args", "state", "attempts", "published", "finished"]
@@ -544,7 +553,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(ObjectChange)
-class ObjectChangeAdmin(admin.ModelAdmin):
+class ObjectChangeAdmin(ModelAdmin):
     """The change log, read-only: services write it, nobody edits it."""
 
     list_display = ["time", "user_name", "action", "content_type", "object_link", "parent", "fields_changed"]

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.core.admin import ChangeLogHistoryMixin, ServiceAdminMixin, adopt
+from apps.core.admin_base import ModelAdmin, TabularInline
 
 from . import services
 from .models import Insight, InsightExport
@@ -41,7 +42,7 @@ def download_link(export: InsightExport) -> str:
     return format_html('<a href="{}">Download {}</a>', url, export.format)
 
 
-class InsightExportInline(admin.TabularInline):
+class InsightExportInline(TabularInline):
     model = InsightExport
     fields = ["created", "format", "state", "progress_bar", "download", "requested_by"]
     readonly_fields = fields
@@ -77,7 +78,7 @@ class InsightForm(forms.ModelForm):
 
 
 @admin.register(Insight)
-class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = InsightForm
     list_display = ["name", "event", "measurement", "created_by", "created"]
     list_filter = ["event"]
@@ -115,7 +116,7 @@ class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(InsightExport)
-class InsightExportAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class InsightExportAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = ["insight", "format", "state", "progress_bar", "download", "created", "finished_at"]
     list_filter = ["state", "format"]
     search_fields = ["insight__name"]

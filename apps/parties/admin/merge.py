@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin_base import ModelAdmin
 from apps.core.models import Job, MergeRecord
 from apps.parties.merge import merge_parties, request_merge
 from apps.parties.models import Organisation, Party, Person
@@ -120,7 +121,7 @@ for _model in (Person, Organisation):
 
 
 @admin.register(MergeRecord)
-class MergeRecordAdmin(admin.ModelAdmin):
+class MergeRecordAdmin(ModelAdmin):
     """Merges done, read-only: what moved, what was demoted or dropped, and the source as it was."""
 
     list_display = [

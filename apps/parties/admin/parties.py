@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AdminDateWidget
-from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
+from django.contrib.contenttypes.admin import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -43,6 +43,7 @@ from apps.core.admin import (
     formset_error,
     fresh,
 )
+from apps.core.admin_base import GenericTabularInline, ModelAdmin, StackedInline, TabularInline
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import addresses, services, services_profile
 from apps.parties.models import (
@@ -597,7 +598,7 @@ def _with_rest(layout, accepted) -> list:
     return kept + sorted(set(accepted) - _placed(kept))
 
 
-class AddressInline(admin.StackedInline):
+class AddressInline(StackedInline):
     model = Address
     form = AddressForm
     formset = AddressFormSet
@@ -624,14 +625,14 @@ class AddressInline(admin.StackedInline):
         return super().get_queryset(request).select_related("address_type")
 
 
-class EmailInline(admin.TabularInline):
+class EmailInline(TabularInline):
     model = EmailAddress
     formset = OnePrimaryFormSet
     fields = _with_rest(["email", "is_primary", "context", "description", "is_active"], EMAIL_FIELDS)
     extra = 0
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(TabularInline):
     model = Phone
     fields = _with_rest(
         ["number", "kind", "context", "is_primary", "area_code", "country", "description", "is_active"],
@@ -640,7 +641,7 @@ class PhoneInline(admin.TabularInline):
     extra = 0
 
 
-class EducationInline(admin.TabularInline):
+class EducationInline(TabularInline):
     model = Education
     form = DatesForm
     fields = ["school", "degree", "start_date", "end_date", "description"]
@@ -652,7 +653,7 @@ class EducationInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TabularInline):
     model = CompanyPosition
     fk_name = "person"
     form = PositionForm
@@ -666,7 +667,7 @@ class PositionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
-class EmployeeInline(admin.TabularInline):
+class EmployeeInline(TabularInline):
     """An organisation's people (edited on each person's page)."""
 
     model = CompanyPosition
@@ -689,7 +690,7 @@ class EmployeeInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', party_change_url(obj.person), obj.person)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     form = DatesForm
     fields = ["combination", "start_date", "end_date", "status"]
@@ -723,7 +724,7 @@ class MessengerAccountForm(forms.ModelForm):
                 field.disabled = True
 
 
-class MessengerAccountInline(admin.TabularInline):
+class MessengerAccountInline(TabularInline):
     model = MessengerAccount
     form = MessengerAccountForm
     fields = ["service", "handle"]
@@ -741,7 +742,7 @@ class RelationFormSet(BaseInlineFormSet):
                 form.add_error("related_party", "A party cannot be related to itself.")
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(TabularInline):
     model = PartyRelation
     fk_name = "party"
     formset = RelationFormSet
@@ -838,7 +839,7 @@ PROFILE_SECTIONS = [
 ]
 
 
-class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     kind: str = ""
     service_fields: frozenset[str] = frozenset()
     autocomplete_fields = ["tags"]
@@ -1083,7 +1084,7 @@ class OrganisationAdmin(PartyAdminBase):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ModelAdmin):
     """Not on the index: it serves the party pickers (autocomplete) of company positions,
     memberships and segments, and sends links to a party to its person or organisation page."""
 
@@ -1124,7 +1125,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddressType)
-class AddressTypeAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class AddressTypeAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["description", "code", "max_amount", "is_default", "address_count"]
     search_fields = ["description", "code"]
 
@@ -1199,7 +1200,7 @@ class GroupForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = GroupForm
     list_display = ["tree_name", "description", "members"]
     search_fields = ["name", "description"]
@@ -1235,7 +1236,7 @@ class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Function)
-class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["name", "description", "members"]
     search_fields = ["name", "description"]
     fields = ["name", "description"]
@@ -1258,7 +1259,7 @@ class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Combination)
-class CombinationAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class CombinationAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["__str__", "group", "function", "memberships_link"]
     list_filter = ["group", "function"]
     list_select_related = ["group", "function"]
@@ -1299,7 +1300,7 @@ class MembershipForm(DatesForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class MembershipAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = MembershipForm
     list_display = ["party", "combination", "start_date", "end_date", "status"]
     list_filter = [MembershipStatusFilter, "combination__group", "combination__function", "start_date"]
@@ -1388,7 +1389,7 @@ class SegmentForm(forms.ModelForm):
 
 
 @admin.register(Segment)
-class SegmentAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class SegmentAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = SegmentForm
     list_display = ["name", "applies_to", "rule_summary", "static_count", "members_link"]
     list_filter = ["applies_to"]
