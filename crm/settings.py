@@ -296,10 +296,13 @@ UNFOLD = {
     ],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
-    "DASHBOARD_CALLBACK": "apps.core.admin_dashboard.dashboard_callback",
+    "DASHBOARD_CALLBACK": "apps.insights.dashboard.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
         "navigation": "apps.core.admin_nav.navigation",
     },
 }
+# The back office's login page posts without a `next` when opened directly: land on its home.
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_URL = "/admin/login/"

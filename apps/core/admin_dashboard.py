@@ -1,2 +1,0 @@
-def dashboard_callback(request, context):
-    return context
