@@ -294,6 +294,7 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("core/favicon.svg")},
     ],
+    "STYLES": [lambda request: static("core/admin.css")],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "DASHBOARD_CALLBACK": "apps.insights.dashboard.dashboard_callback",

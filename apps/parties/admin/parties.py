@@ -46,6 +46,7 @@ from apps.core.admin import (
 from apps.core.admin_base import GenericTabularInline, ModelAdmin, StackedInline, TabularInline
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import addresses, services, services_profile
+from apps.parties.admin.timeline import TimelineTab, log_activity_view
 from apps.parties.models import (
     Address,
     AddressType,
@@ -599,6 +600,7 @@ def _with_rest(layout, accepted) -> list:
 
 
 class AddressInline(StackedInline):
+    tab = True
     model = Address
     form = AddressForm
     formset = AddressFormSet
@@ -626,6 +628,7 @@ class AddressInline(StackedInline):
 
 
 class EmailInline(TabularInline):
+    tab = True
     model = EmailAddress
     formset = OnePrimaryFormSet
     fields = _with_rest(["email", "is_primary", "context", "description", "is_active"], EMAIL_FIELDS)
@@ -633,6 +636,7 @@ class EmailInline(TabularInline):
 
 
 class PhoneInline(TabularInline):
+    tab = True
     model = Phone
     fields = _with_rest(
         ["number", "kind", "context", "is_primary", "area_code", "country", "description", "is_active"],
@@ -642,6 +646,7 @@ class PhoneInline(TabularInline):
 
 
 class EducationInline(TabularInline):
+    tab = True
     model = Education
     form = DatesForm
     fields = ["school", "degree", "start_date", "end_date", "description"]
@@ -654,6 +659,7 @@ class EducationInline(TabularInline):
 
 
 class PositionInline(TabularInline):
+    tab = True
     model = CompanyPosition
     fk_name = "person"
     form = PositionForm
@@ -668,6 +674,7 @@ class PositionInline(TabularInline):
 
 
 class EmployeeInline(TabularInline):
+    tab = True
     """An organisation's people (edited on each person's page)."""
 
     model = CompanyPosition
@@ -691,6 +698,7 @@ class EmployeeInline(TabularInline):
 
 
 class MembershipInline(TabularInline):
+    tab = True
     model = Membership
     form = DatesForm
     fields = ["combination", "start_date", "end_date", "status"]
@@ -725,6 +733,7 @@ class MessengerAccountForm(forms.ModelForm):
 
 
 class MessengerAccountInline(TabularInline):
+    tab = True
     model = MessengerAccount
     form = MessengerAccountForm
     fields = ["service", "handle"]
@@ -743,6 +752,7 @@ class RelationFormSet(BaseInlineFormSet):
 
 
 class RelationInline(TabularInline):
+    tab = True
     model = PartyRelation
     fk_name = "party"
     formset = RelationFormSet
@@ -761,6 +771,7 @@ class RelationInline(TabularInline):
 
 
 class CustomFieldValueInline(GenericTabularInline):
+    tab = True
     model = CustomFieldValue
     form = CustomFieldValueForm
     formset = CustomFieldValueFormSet
@@ -768,6 +779,7 @@ class CustomFieldValueInline(GenericTabularInline):
     readonly_fields = ["field_type"]
     extra = 0
     verbose_name = "custom field value"
+    verbose_name_plural = "custom fields"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("field")
@@ -802,12 +814,15 @@ def _layout(sections, service_fields):
     for title, fields, *options in sections:
         kept = _keep(fields, accepted | set(CONSENT_STAMPS))
         if kept:
-            fieldsets.append((title, {"fields": kept, **(options[0] if options else {})}))
+            extra = dict(options[0]) if options else {}
+            if title:  # every titled section is a tab of the details (the page fits a screen)
+                extra["classes"] = [c for c in extra.get("classes", []) if c != "collapse"] + ["tab"]
+            fieldsets.append((title, {"fields": kept, **extra}))
             placed |= _placed(kept)
     more = sorted(accepted - placed)
     if more:
-        fieldsets.append(("More", {"fields": more}))
-    fieldsets.append(("Record", {"fields": ["uuid", "created", "updated"], "classes": ["collapse"]}))
+        fieldsets.append(("More", {"fields": more, "classes": ["tab"]}))
+    fieldsets.append(("Record", {"fields": ["uuid", "created", "updated"], "classes": ["tab"]}))
     return fieldsets
 
 
@@ -840,6 +855,7 @@ PROFILE_SECTIONS = [
 
 
 class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
+    change_form_datasets = [TimelineTab]
     kind: str = ""
     service_fields: frozenset[str] = frozenset()
     autocomplete_fields = ["tags"]
@@ -1113,6 +1129,16 @@ class PartyAdmin(ModelAdmin):
         ):
             queryset = queryset.filter(kind=Party.Kind.ORGANISATION)
         return queryset, may_have_duplicates
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.log_activity_view)
+        return [
+            path("<path:object_id>/log-activity/", view, name="parties_party_log_activity"),
+            *super().get_urls(),
+        ]
+
+    def log_activity_view(self, request, object_id):
+        return log_activity_view(self, request, unquote(object_id))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         party = Party.objects.filter(pk=unquote(object_id)).first()
