@@ -46,6 +46,7 @@ from apps.core.admin import (
 from apps.core.admin_base import GenericTabularInline, ModelAdmin, StackedInline, TabularInline
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import addresses, services, services_profile
+from apps.parties.admin.bulk import BULK_ACTIONS
 from apps.parties.admin.timeline import TimelineTab, log_activity_view
 from apps.parties.models import (
     Address,
@@ -856,6 +857,7 @@ PROFILE_SECTIONS = [
 
 class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     change_form_datasets = [TimelineTab]
+    actions = ["delete_selected", *BULK_ACTIONS]
     kind: str = ""
     service_fields: frozenset[str] = frozenset()
     autocomplete_fields = ["tags"]
