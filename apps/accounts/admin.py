@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from apps.core.admin import ChangeLogHistoryMixin, ServiceAdminMixin, add_service_error, adopt, fresh
-from apps.core.admin_base import ModelAdmin, TabularInline
+from apps.core.admin_base import ListExportMixin, ModelAdmin, TabularInline
 
 from . import services
 from .models import Account, Classification, LedgerEntry, PaymentTerm
@@ -81,7 +81,7 @@ EDITABLE = ["name", "classification", "billing_address", "credit_limit", "paymen
 
 
 @admin.register(Account)
-class AccountAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
+class AccountAdmin(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["number", "name", "party", "currency", "state", "balance", "overdue_amount", "is_primary"]
     list_filter = ["state", "currency", "is_primary", "classification"]
     search_fields = ["number", "name", "party__name"]

@@ -52,7 +52,8 @@ DAILY = [
         "Insights",
         [
             ("Insights", "insights", "insights.insight"),
-            ("Exports", "download", "insights.insightexport"),
+            ("Insight exports", "download", "insights.insightexport"),
+            ("List exports", "table_view", "insights.listexport"),
             ("Background jobs", "pending_actions", "core.job"),
             ("Change log", "history", "core.objectchange"),
         ],

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 
 from apps.content.adminkit import FileInline, ServiceAdmin, ServiceCheckedForm, ServiceInlineMixin
 from apps.core import services as core_services
-from apps.core.admin_base import ModelAdmin, TabularInline
+from apps.core.admin_base import ListExportMixin, ModelAdmin, TabularInline
 
 from . import selectors, services, services_challenges, services_crm, services_pipeline
 from .models import (
@@ -151,7 +151,7 @@ class StateChangeInline(TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceAdmin):
+class ActivityAdmin(ListExportMixin, ServiceAdmin):
     form = ActivityForm
     list_display = ["name", "kind", "start", "end", "state", "is_public", "activity_type"]
     list_filter = ["kind", "state", "is_public", "activity_type"]
@@ -723,7 +723,7 @@ class ReferenceAdmin(ServiceAdmin):
 
 
 @admin.register(Order)
-class OrderAdmin(ReferenceAdmin):
+class OrderAdmin(ListExportMixin, ReferenceAdmin):
     list_display = ["number", "contact", "created"]
     search_fields = ["number", "contact__name"]
     list_select_related = ["contact"]

@@ -114,6 +114,23 @@ def test_a_staff_member_works_through_the_back_office(live_server, browser_page,
     assert "Tag: 3 of 3 changed." in page.content()
     assert Tag.objects.get(name="VIP").parties.count() == 3
 
+    # Export a filtered list and download it.
+    steps.goto("/admin/parties/person/?q=Jan")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "export_csv")
+    with page.expect_navigation():
+        page.click("button[name=index]")
+    steps.check("export-requested")
+    with page.expect_navigation():
+        page.click("text=follow the export and download it")
+    steps.check("export")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=download]")
+    saved = tmp_path / "persons.csv"
+    download_info.value.save_as(saved)
+    lines = saved.read_text().splitlines()
+    assert len(lines) == 1 + 3 and "first_name" in lines[0]  # Jan Peeters, An Janssens, Jan Peters
+
     # Merge two persons from the list, with the preview.
     steps.goto("/admin/parties/person/?q=Jan+Pe")
     boxes = page.locator("#result_list tbody input.action-select")

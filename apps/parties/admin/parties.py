@@ -43,7 +43,13 @@ from apps.core.admin import (
     formset_error,
     fresh,
 )
-from apps.core.admin_base import GenericTabularInline, ModelAdmin, StackedInline, TabularInline
+from apps.core.admin_base import (
+    GenericTabularInline,
+    ListExportMixin,
+    ModelAdmin,
+    StackedInline,
+    TabularInline,
+)
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import addresses, services, services_profile
 from apps.parties.admin.bulk import BULK_ACTIONS
@@ -855,7 +861,7 @@ PROFILE_SECTIONS = [
 ]
 
 
-class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
+class PartyAdminBase(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     change_form_datasets = [TimelineTab]
     actions = ["delete_selected", *BULK_ACTIONS]
     kind: str = ""
@@ -1328,7 +1334,7 @@ class MembershipForm(DatesForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
+class MembershipAdmin(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = MembershipForm
     list_display = ["party", "combination", "start_date", "end_date", "status"]
     list_filter = [MembershipStatusFilter, "combination__group", "combination__function", "start_date"]
