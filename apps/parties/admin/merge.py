@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin import UsedContentTypeFilter
 from apps.core.admin_base import ModelAdmin
 from apps.core.models import Job, MergeRecord
 from apps.parties.merge import merge_parties, request_merge
@@ -133,7 +134,7 @@ class MergeRecordAdmin(ModelAdmin):
         "moved_rows",
         "dropped_rows",
     ]
-    list_filter = ["content_type", ("time", admin.DateFieldListFilter)]
+    list_filter = [("content_type", UsedContentTypeFilter), ("time", admin.DateFieldListFilter)]
     list_select_related = ["content_type"]
     search_fields = ["source_repr", "target_repr", "=source_id", "=target_id"]
     fields = [
