@@ -178,10 +178,40 @@ class _IdFilter(admin.SimpleListFilter):
             return None
 
 
-class GroupFilter(_IdFilter):
-    """Parties with an active membership today in (a combination of) the group."""
+def subtrees() -> dict[int, set[int]]:
+    """{group id: the ids of the group and of every group under it}, from one query."""
+    tree = group_tree()
+    out = {}
+    for index, (group, depth) in enumerate(tree):
+        ids = {group.pk}
+        for below, below_depth in tree[index + 1 :]:
+            if below_depth <= depth:
+                break
+            ids.add(below.pk)
+        out[group.pk] = ids
+    return out
 
-    title = "group (member today)"
+
+def group_member_counts() -> dict[int, tuple[int, int]]:
+    """{group id: (persons and organisations who are members today directly, ... of the group
+    or any group under it)}: one aggregate query over today's memberships for every group."""
+    trees = subtrees()
+    if not trees:
+        return {}
+    active = Membership.objects.active_on(timezone.localdate())
+    aggregates = {}
+    for pk, ids in trees.items():
+        aggregates[f"d{pk}"] = Count("party", distinct=True, filter=Q(combination__group_id=pk))
+        aggregates[f"t{pk}"] = Count("party", distinct=True, filter=Q(combination__group_id__in=ids))
+    totals = active.aggregate(**aggregates)
+    return {pk: (totals[f"d{pk}"], totals[f"t{pk}"]) for pk in trees}
+
+
+class GroupFilter(_IdFilter):
+    """Parties with an active membership today in (a combination of) the group or of any group
+    under it (the tree's meaning: the board's members include its committees')."""
+
+    title = "group, including subgroups (member today)"
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
@@ -191,7 +221,11 @@ class GroupFilter(_IdFilter):
         pk = self.value_id()
         if pk is None:
             return queryset
-        return queryset.filter(has_membership(group=pk))
+        ids = subtrees().get(pk, {pk})
+        memberships = Membership.objects.active_on(timezone.localdate()).filter(
+            party=OuterRef("pk"), combination__group_id__in=ids
+        )
+        return queryset.filter(Exists(memberships))
 
 
 class FunctionFilter(_IdFilter):
@@ -1207,6 +1241,12 @@ class GroupTreeChangeList(ChangeList):
             return super().get_ordering(request, queryset)
         return ["tree_position", "pk"]
 
+    def get_results(self, request):
+        super().get_results(request)
+        counts = group_member_counts()
+        for group in self.result_list:
+            group.member_counts = counts.get(group.pk, (0, 0))
+
 
 class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -1252,10 +1292,20 @@ class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
             '<span style="padding-left:{}em">{}</span>', 1.5 * getattr(obj, "tree_depth", 0), obj.name
         )
 
-    @admin.display(description="Members today")
+    @admin.display(description="Members today (direct / with subgroups)")
     def members(self, obj):
-        url = reverse("admin:parties_person_changelist")
-        return format_html('<a href="{}?group={}">Persons</a>', url, obj.pk)
+        counts = getattr(obj, "member_counts", (0, 0))
+        persons = reverse("admin:parties_person_changelist")
+        organisations = reverse("admin:parties_organisation_changelist")
+        return format_html(
+            '{} / {} · <a href="{}?group={}">persons</a> · <a href="{}?group={}">organisations</a>',
+            counts[0],
+            counts[1],
+            persons,
+            obj.pk,
+            organisations,
+            obj.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.GROUP_FIELDS}
