@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,9 @@ CSRF_FAILURE_VIEW = "apps.api.common.mounts.csrf_failure"
 INSTALLED_APPS = [
     # First: its `runserver` (which keeps the `api_key` header) overrides the ones below.
     "apps.api",
+    # Before Django's admin: its templates and its admin site (the back office's theme).
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -280,3 +284,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# The back office (django-unfold): branding, sidebar and dashboard. Every asset it loads (fonts,
+# icons, Chart.js, Alpine, htmx) ships in the package and is served from STATIC_URL.
+UNFOLD = {
+    "SITE_TITLE": "CRM back office",
+    "SITE_HEADER": "CRM back office",
+    "SITE_SUBHEADER": "People, sales and money",
+    "SITE_SYMBOL": "diversity_3",
+    "SITE_URL": "/admin/",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("core/favicon.svg")},
+    ],
+    "STYLES": [lambda request: static("core/admin.css")],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "DASHBOARD_CALLBACK": "apps.insights.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "apps.core.admin_nav.navigation",
+    },
+}
+# The back office's login page posts without a `next` when opened directly: land on its home.
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_URL = "/admin/login/"

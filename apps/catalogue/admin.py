@@ -5,6 +5,7 @@ table. Saves go through apps.catalogue.services."""
 from django.contrib import admin
 
 from apps.content.adminkit import ServiceAdmin, ServiceInlineMixin
+from apps.core.admin_base import ListExportMixin, TabularInline
 
 from . import services
 from .models import (
@@ -62,7 +63,7 @@ class ArticleUnitAdmin(NamedAdmin):
     fields = ["name", "external_key"]
 
 
-class ArticlePriceInline(ServiceInlineMixin, admin.TabularInline):
+class ArticlePriceInline(ServiceInlineMixin, TabularInline):
     """An article's prices on each price list (on the article's page), or a list's prices of each
     article (on the list's page)."""
 
@@ -79,7 +80,7 @@ class ArticlePriceInline(ServiceInlineMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceAdmin):
+class ArticleAdmin(ListExportMixin, ServiceAdmin):
     list_display = ["number", "name", "price", "vat", "group", "unit", "is_active"]
     list_filter = ["is_active", "group", "brand", "warehouse"]
     search_fields = ["number", "name", "description", "supplier_article_number"]

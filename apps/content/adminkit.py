@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from apps.core.admin_base import ModelAdmin, TabularInline
+
 from . import services
 from .models import File
 from .uploads import inspect_upload
@@ -85,7 +87,7 @@ class ServiceInlineMixin:
         raise NotImplementedError
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ModelAdmin):
     """A model admin whose saves and deletes are service calls: subclasses implement
     `service_save(request, obj, form, change)` and `service_delete(request, obj)`; inlines are
     ServiceInlineMixin inlines."""
@@ -197,7 +199,7 @@ class FileInlineForm(UploadForm):
         fields = ["name"]
 
 
-class FileInline(ServiceInlineMixin, admin.TabularInline):
+class FileInline(ServiceInlineMixin, TabularInline):
     """Files of a folder, activity or news post, uploaded through the content service."""
 
     model = File

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.content.adminkit import ServiceAdmin
+from apps.core.admin_base import ListExportMixin, TabularInline
 
 from . import services_orders
 from .models import (
@@ -43,7 +44,7 @@ TOTALS = ["net_total", "vat_total", "gross_total"]
 HEADER_SKIP = {"id", "uuid", "created", "updated", "tags", *TOTALS}
 
 
-class RowInline(admin.TabularInline):
+class RowInline(TabularInline):
     """Rows are saved by the document's service call (DocumentAdmin.save_related), never alone."""
 
     fields = [*ROW_INPUTS, *ROW_TOTALS]
@@ -103,7 +104,7 @@ ROW_ALL = set(ROW_INPUTS) | {"quantity_delivered"}
 
 
 @admin.register(Order)
-class OrderAdmin(DocumentAdmin):
+class OrderAdmin(ListExportMixin, DocumentAdmin):
     save = staticmethod(services_orders.save_order)
     inlines = [OrderRowInline]
     list_display = ["number", "place_date", "account", "status", "order_type", "net_total", "gross_total"]
@@ -170,14 +171,14 @@ class OrderAdmin(DocumentAdmin):
         return response
 
 
-class QuoteRelationInline(admin.TabularInline):
+class QuoteRelationInline(TabularInline):
     model = QuoteRelation
     fields = ["type", "other_id", "value"]
     extra = 0
 
 
 @admin.register(Quote)
-class QuoteAdmin(DocumentAdmin):
+class QuoteAdmin(ListExportMixin, DocumentAdmin):
     save = staticmethod(services_orders.save_quote)
     inlines = [QuoteRowInline]
     list_display = [

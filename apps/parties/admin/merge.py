@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin import UsedContentTypeFilter
+from apps.core.admin_base import ModelAdmin
 from apps.core.models import Job, MergeRecord
 from apps.parties.merge import merge_parties, request_merge, undo_merge
 from apps.parties.models import Organisation, Party, Person
@@ -140,7 +142,7 @@ def undo_merges(modeladmin, request, queryset):
 
 
 @admin.register(MergeRecord)
-class MergeRecordAdmin(admin.ModelAdmin):
+class MergeRecordAdmin(ModelAdmin):
     """Merges done, read-only: what moved, what was demoted or dropped, and the source as it was.
     A merge can be undone from here (the "Undo" action) within MERGE_UNDO_DAYS."""
 
@@ -156,7 +158,7 @@ class MergeRecordAdmin(admin.ModelAdmin):
         "undone_at",
     ]
     list_filter = [
-        "content_type",
+        ("content_type", UsedContentTypeFilter),
         ("time", admin.DateFieldListFilter),
         ("undone_at", admin.EmptyFieldListFilter),
     ]
