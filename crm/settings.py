@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.api.common.mounts.CollapseSlashesMiddleware",
+    # NUL bytes, lone surrogates and chunked bodies without a length, refused before routing.
+    "apps.api.common.hostile.EdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +157,8 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=2 * 1024 * 1024)
 FILE_UPLOAD_MAX_SIZE = env.int("FILE_UPLOAD_MAX_SIZE", default=20 * 1024 * 1024)
+# JSON nested deeper than this is a 400 in every API (apps.api.common.hostile).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 # Test hook only: seconds the picture task pauses halfway, so a test can kill the worker mid-task.
 CONTENT_TASK_TEST_PAUSE = env.float("CONTENT_TASK_TEST_PAUSE", default=0)
 # Test hook only: seconds a party merge pauses halfway (rows moved, nothing committed).
