@@ -181,7 +181,8 @@ def test_an_unauthenticated_upload_is_refused_before_its_file_is_read(crm, conta
         assert stream.consumed < 1024 * 1024, stream.consumed  # the 5 MiB file was not read
     # A valid token sent after the file is too late: the caller is unknown when the file starts.
     late = {"contact_information_identifier": f"id={contact_id}", "file": jpeg(), "token": crm.token}
-    error(crm.post(BASE + "contact_information/profile_photo/add", late, format="multipart"), 401, "INVALID_TOKEN")
+    response = crm.post(BASE + "contact_information/profile_photo/add", late, format="multipart")
+    error(response, 401, "INVALID_TOKEN")
     # The token in the query string works whatever the form's order.
     response = crm.post(
         BASE + f"contact_information/profile_photo/add?token={crm.token}",
