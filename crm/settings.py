@@ -259,6 +259,10 @@ CRMCOM_LOGIN_THROTTLE_RATE = env.str("CRMCOM_LOGIN_THROTTLE_RATE", default="10/m
 INSIGHTS_EXPORT_TRACE_MEMORY = env.bool("INSIGHTS_EXPORT_TRACE_MEMORY", default=False)
 INSIGHTS_EXPORT_TEST_PAUSE = env.float("INSIGHTS_EXPORT_TEST_PAUSE", default=0)
 
+# Secrets stored encrypted (apps.core.secrets): comma-separated Fernet keys, the first encrypts.
+# Unset: a key derived from SECRET_KEY. Set it in production (see README).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
 # Security. DEBUG=0 with these defaults passes `manage.py check --deploy`.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
