@@ -8,7 +8,8 @@ recurses once per nesting level, so a body nested 100,000 deep was a RecursionEr
 - `check_tree()`: walks parsed JSON (no recursion) refusing forbidden text and too deep nesting;
 - `loads()`: JSON text -> value, its depth bounded *before* decoding (settings.API_MAX_JSON_DEPTH);
 - `EdgeMiddleware`: the path, query string and headers of every request, and a chunked body
-  without Content-Length (411), answered in the API's own format under a mount.
+  without Content-Length (411), answered in the API's own format under a mount; and marks every
+  API answer `Cache-Control: no-store`.
 
 Bodies are checked by the shared parsers (apps.api.common.parsers, the incwo XML parser), after
 authentication, so nothing is read before the caller is known.
@@ -127,7 +128,8 @@ def _error(request, status_code: int, message: str) -> HttpResponse:
 class EdgeMiddleware:
     """Before anything reads a request: a NUL or lone surrogate in its path, query string or
     headers is a 400; a chunked body without Content-Length is a 411 (WSGI cannot tell where such
-    a body ends, and Django would read it as empty). Under an API's mount in its format."""
+    a body ends, and Django would read it as empty). Under an API's mount in its format; and every
+API answer carries `Cache-Control: no-store`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -138,4 +140,8 @@ class EdgeMiddleware:
             return _error(request, 411, "A request body needs a Content-Length.")
         if problem := _query_and_path_problem(request):
             return _error(request, 400, f"{problem}: {FORBIDDEN_MESSAGE}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if "Cache-Control" not in response and mounts.mount_for(request.path_info) is not None:
+            # An API answer is for its caller only (credentials, personal data): no cache keeps it.
+            response["Cache-Control"] = "no-store"
+        return response

@@ -148,3 +148,12 @@ def test_json_depth_ignores_brackets_inside_strings(settings):
     assert hostile.json_depth(b'[[["\\"[[[["]]]') == 3
     with pytest.raises(hostile.exceptions.ParseError):
         hostile.loads(b"[[[[1]]]]")
+
+
+@pytest.mark.parametrize("api", APIS, ids=lambda api: api.name)
+def test_api_answers_are_never_stored_by_a_cache(client, key, api):
+    tail, _view = api.failing
+    response = client.get(api.mount + tail, **api.credentials(key))
+    assert response.status_code < 500
+    assert response["Cache-Control"] == "no-store"
+    assert client.get(api.mount + "nosuch")["Cache-Control"] == "no-store"
