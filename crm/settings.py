@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.csp.AdminCSPMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -262,6 +263,27 @@ INSIGHTS_EXPORT_TEST_PAUSE = env.float("INSIGHTS_EXPORT_TEST_PAUSE", default=0)
 # Secrets stored encrypted (apps.core.secrets): comma-separated Fernet keys, the first encrypts.
 # Unset: a key derived from SECRET_KEY. Set it in production (see README).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# The admin's Content-Security-Policy (django-csp; apps.core.csp applies it under these paths).
+# Scripts and styles from this site only; inline styles are allowed because the admin (and
+# django-unfold's templates) set `style` attributes. Each list can be widened from the
+# environment, e.g. CSP_SCRIPT_SRC="'self','unsafe-eval'" for a theme built on Alpine.js, or
+# CSP_IMG_SRC="'self',data:,https://bucket.s3.example.com" for thumbnails on S3.
+CSP_PATH_PREFIXES = env.list("CSP_PATH_PREFIXES", default=["/admin/"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": env.list("CSP_SCRIPT_SRC", default=["'self'"]),
+        "style-src": env.list("CSP_STYLE_SRC", default=["'self'", "'unsafe-inline'"]),
+        "img-src": env.list("CSP_IMG_SRC", default=["'self'", "data:", "blob:"]),
+        "font-src": env.list("CSP_FONT_SRC", default=["'self'", "data:"]),
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Security. DEBUG=0 with these defaults passes `manage.py check --deploy`.
 SECURE_CONTENT_TYPE_NOSNIFF = True

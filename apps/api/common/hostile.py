@@ -127,9 +127,9 @@ def _error(request, status_code: int, message: str) -> HttpResponse:
 
 class EdgeMiddleware:
     """Before anything reads a request: a NUL or lone surrogate in its path, query string or
-    headers is a 400; a chunked body without Content-Length is a 411 (WSGI cannot tell where such
-    a body ends, and Django would read it as empty). Under an API's mount in its format; and every
-API answer carries `Cache-Control: no-store`."""
+        headers is a 400; a chunked body without Content-Length is a 411 (WSGI cannot tell where such
+        a body ends, and Django would read it as empty). Under an API's mount in its format; and every
+    API answer carries `Cache-Control: no-store`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
