@@ -114,6 +114,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Password guessing (apps.core.login_limits): failures per user name and per client address over
+# LOGIN_LOCKOUT_SECONDS lock that name or address for every password check (admin, Back-Office and
+# CRM.COM R logins, incwo Basic). The client address is REMOTE_ADDR; X-Forwarded-For is read only
+# from TRUSTED_PROXIES (addresses or networks of your reverse proxies, e.g. "10.0.0.0/8").
+AUTHENTICATION_BACKENDS = ["apps.core.login_limits.LimitedModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -17,6 +17,7 @@ from apps.api.common.authentication import ApiKeyAuthentication
 from apps.api.common.errors import error_messages
 from apps.api.common.parsers import CheckedFormParser, LimitedJSONParser, RequestTooLarge
 from apps.api.common.permissions import ModelPermissions
+from apps.core.login_limits import client_address
 
 from .tokens import user_for_token
 
@@ -225,6 +226,9 @@ class LoginThrottle(SimpleRateThrottle):
         from django.conf import settings
 
         return settings.CRMCOM_LOGIN_THROTTLE_RATE
+
+    def get_ident(self, request):
+        return client_address(request)  # never a client-sent X-Forwarded-For on its own
 
     def get_cache_key(self, request, view):
         username = request.data.get("username") if isinstance(request.data, dict) else None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import get_authorization_header
 
+from apps.core import login_limits
 from apps.core.api_keys import authenticate_api_key, issue_api_key, revoke_api_key
 from apps.parties import services_profile
 from apps.parties.models import BusinessUnit, EmailAddress, Phone
@@ -20,6 +21,7 @@ from .conventions import (
     INVALID_CREDENTIALS,
     INVALID_IDENTIFIER,
     INVALID_PARAMETER_VALUE,
+    TOO_MANY_REQUESTS,
     CrmError,
     CrmResponse,
     CrmView,
@@ -79,6 +81,8 @@ class Login(PublicCrmView):
         if organisation.strip().upper() != settings.CRMCOM_ORGANISATION.upper():
             raise CrmError(INVALID_CREDENTIALS, "Invalid credentials", "organisation")
         user = authenticate(request, username=username, password=password)
+        if user is None and (wait := login_limits.locked_out_for(request)):
+            raise CrmError(TOO_MANY_REQUESTS, "Too many failed log-ins", f"Try again in {wait} seconds")
         if user is None or not user.is_active:
             raise CrmError(INVALID_CREDENTIALS, "Invalid credentials")
         check_unit(user, p.raw("unit", None))

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from apps.api.common import hostile
 from apps.api.common.parsers import RequestTooLarge, check_body_size
 from apps.api.common.permissions import ModelPermissions
+from apps.core import login_limits
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -118,7 +119,12 @@ class IncwoBasicAuthentication(authentication.BasicAuthentication):
     def authenticate_credentials(self, userid, password, request=None):
         if hostile.forbidden_text(userid) or hostile.forbidden_text(password):
             raise exceptions.AuthenticationFailed("Invalid username/password.")
-        return super().authenticate_credentials(userid, password, request)
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if wait := login_limits.locked_out_for(request):
+                raise exceptions.Throttled(wait, detail="Too many failed log-ins.") from None
+            raise
 
 
 class IncwoView(APIView):
