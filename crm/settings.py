@@ -167,6 +167,8 @@ if AWS_STORAGE_BUCKET_NAME:
 # Request size limits: forms and JSON bodies; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=2 * 1024 * 1024)
+# How long a file URL an API or the admin hands out stays valid (seconds; apps.content.downloads).
+FILE_URL_MAX_AGE = env.int("FILE_URL_MAX_AGE", default=60 * 60)
 FILE_UPLOAD_MAX_SIZE = env.int("FILE_UPLOAD_MAX_SIZE", default=20 * 1024 * 1024)
 # JSON nested deeper than this is a 400 in every API (apps.api.common.hostile).
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
