@@ -11,6 +11,7 @@ from apps.api.crmcom.conventions import mount_error as crmcom_errors
 from apps.api.crmcom_ri.conventions import mount_error as crmcom_ri_errors
 from apps.api.incwo.conventions import mount_error as incwo_errors
 from apps.api.peepl.conventions import mount_error as peepl_errors
+from apps.content import downloads
 from apps.core.views import healthz
 
 
@@ -49,6 +50,8 @@ def api(name: str, mount: str, urlconf: str, title: str, description: str, error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Stored files on local disk, by signed expiring URL (apps.content.downloads).
+    path("files/<str:token>/<str:filename>", downloads.download, name="file-download"),
     path("api/docs/redoc/bundles/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     path("admin/", admin.site.urls),
     *api(

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .encryption import EncryptedTextField
+
 
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -449,7 +451,8 @@ class UserEmailSettings(models.Model):
     email = models.CharField(max_length=254, blank=True)
     name = models.CharField(max_length=200, blank=True)
     username = models.CharField(max_length=200, blank=True)
-    password = models.CharField(max_length=200, blank=True)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEYS) and never shown by an API.
+    password = EncryptedTextField(blank=True)
     port = models.CharField(max_length=10, blank=True)
     auth_type = models.IntegerField(default=0)
     incoming_server = models.CharField(max_length=200, blank=True)

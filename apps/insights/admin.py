@@ -57,6 +57,9 @@ class InsightExportInline(TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return services.exports_visible_to(request.user, super().get_queryset(request))
+
     @admin.display(description="progress")
     def progress_bar(self, obj):
         return progress_bar(obj)
@@ -147,6 +150,9 @@ class InsightExportAdmin(ServiceAdminMixin, ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        return services.exports_visible_to(request.user, super().get_queryset(request))
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -180,7 +186,8 @@ class InsightExportAdmin(ServiceAdminMixin, ModelAdmin):
         return [download, *super().get_urls()]
 
     def download_view(self, request, object_id):
-        export = get_object_or_404(InsightExport.objects.select_related("insight"), pk=unquote(object_id))
+        exports = self.get_queryset(request).select_related("insight")
+        export = get_object_or_404(exports, pk=unquote(object_id))
         if not self.has_view_permission(request, export):
             raise PermissionDenied
         if export.state != State.COMPLETED or not export.file or not default_storage.exists(export.file.name):

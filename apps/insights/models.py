@@ -89,6 +89,8 @@ class InsightExport(BaseModel):
 
     class Meta:
         ordering = ["-created", "-id"]
+        # Exports hold records their requester could see: others' only with this permission.
+        permissions = [("view_all_exports", "Can see every user's exports")]
 
     def __str__(self):
         return f"{self.insight} ({self.format}, {self.get_state_display()})"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.content import downloads
 from apps.content.models import File, Folder, NewsPost, Picture, PictureAlbum
 
 
@@ -75,11 +76,9 @@ class UploadField(serializers.Field):
 
 
 def file_url(serializer, stored) -> str | None:
-    if not stored or not stored.name:
-        return None
-    url = stored.storage.url(stored.name)
+    """A URL that works in production too (apps.content.downloads), for the caller."""
     request = serializer.context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
+    return downloads.file_url(stored, getattr(request, "user", None), request)
 
 
 class UploadSerializer(serializers.Serializer):

@@ -94,6 +94,8 @@ ERROR_DETAILS = {
     400: "Bad request.",
     403: "You do not have permission to perform this action.",
     404: NOT_FOUND["detail"],
+    411: "A request body needs a Content-Length.",
+    429: "Request was throttled.",
     500: "A server error occurred.",
 }
 

@@ -116,7 +116,13 @@ def cirrus_exception_handler(exc, context):
     return Response({"message": INTERNAL_ERROR}, status=500)
 
 
-ERROR_MESSAGES = {400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 500: INTERNAL_ERROR}
+ERROR_MESSAGES = {
+    400: BAD_REQUEST,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    411: "A request body needs a Content-Length.",
+    500: INTERNAL_ERROR,
+}
 
 
 def mount_error(request, status_code: int) -> JsonResponse:
