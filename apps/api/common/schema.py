@@ -1,6 +1,7 @@
 """OpenAPI (drf-spectacular) support shared by the APIs."""
 
 import re
+from dataclasses import dataclass, field
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -29,3 +30,48 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         if self.target.keyword:
             definition["description"] = f"`{header}: {self.target.keyword} <api key>`"
         return definition
+
+
+@dataclass(frozen=True)
+class ErrorDocs:
+    """How an API documents its errors: the error body (`schema`, an OpenAPI schema object, kept
+    as the component `component`) in `media_type`, and the statuses every operation may answer
+    besides its own (the API's 400/401/403/404). Used by `error_responses_hook(errors)`."""
+
+    component: str
+    schema: dict
+    media_type: str = "application/json"
+    statuses: dict = field(
+        default_factory=lambda: {
+            400: "Invalid parameters or body.",
+            401: "No credentials, or credentials that are not valid.",
+            403: "The credentials do not allow this operation.",
+            404: "No such record.",
+        }
+    )
+
+
+def error_responses_hook(errors: ErrorDocs):
+    """A drf-spectacular postprocessing hook: every operation documents each of the API's error
+    statuses it does not document already, with the API's error body."""
+
+    def hook(result, generator, request, public):
+        components = result.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(errors.component, errors.schema)
+        reference = {"$ref": f"#/components/schemas/{errors.component}"}
+        for operations in result.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method not in HTTP_METHODS:
+                    continue
+                responses = operation.setdefault("responses", {})
+                for status_code, description in errors.statuses.items():
+                    responses.setdefault(
+                        str(status_code),
+                        {"description": description, "content": {errors.media_type: {"schema": reference}}},
+                    )
+        return result
+
+    return hook
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

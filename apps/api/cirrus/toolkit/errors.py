@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apps.api.common.errors import error_messages
 from apps.api.common.parsers import RequestTooLarge
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +124,22 @@ def mount_error(request, status_code: int) -> JsonResponse:
     """Cirrus's answer to an error outside its views, e.g. the 404 of a path under the mount that
     names no operation (see apps.api.common.mounts)."""
     return JsonResponse({"message": ERROR_MESSAGES.get(status_code, "Error.")}, status=status_code)
+
+
+# OpenAPI: every operation documents Cirrus's error statuses with its `{message, errors}` body.
+ERROR_DOCS = ErrorDocs(
+    component="CirrusError",
+    schema={
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "On a 400: the reason by body field or query parameter.",
+                "additionalProperties": {"type": "string"},
+            },
+        },
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)
