@@ -75,3 +75,43 @@ def error_responses_hook(errors: ErrorDocs):
 
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def optional_response_fields(result: dict) -> dict:
+    """No field of a success response is `required`: for an API whose callers may mask responses
+    down to the fields they name (Cirrus's `X-Fields`). Request bodies keep theirs (their
+    components are apart, COMPONENT_SPLIT_REQUEST)."""
+    components = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def relax(schema):
+        if isinstance(schema, list):
+            for item in schema:
+                relax(item)
+            return
+        if not isinstance(schema, dict):
+            return
+        reference = schema.get("$ref", "")
+        if reference.startswith("#/components/schemas/"):
+            name = reference.rsplit("/", 1)[1]
+            if name not in seen and name in components:
+                seen.add(name)
+                relax(components[name])
+            return
+        schema.pop("required", None)
+        for key, value in schema.items():
+            if key in ("properties", "patternProperties"):
+                for sub in value.values():
+                    relax(sub)
+            elif key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"):
+                relax(value)
+
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            for status_code, response in operation.get("responses", {}).items():
+                if str(status_code).startswith("2"):
+                    for media in response.get("content", {}).values():
+                        relax(media.get("schema"))
+    return result

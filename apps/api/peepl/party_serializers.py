@@ -17,6 +17,8 @@ from apps.parties.models import (
     Phone,
 )
 
+from .content_serializers import PeeplDateTimeField
+
 
 class NullableCharField(serializers.CharField):
     """Optional text the domain keeps as "" when empty: null is accepted (stored as "") and an
@@ -256,7 +258,7 @@ class ContactSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     phone = NullableCharField(max_length=50)
     mobile = NullableCharField(max_length=50)
-    last_modified = serializers.DateTimeField(source="updated", read_only=True)
+    last_modified = PeeplDateTimeField(source="updated", read_only=True)
 
     def to_representation(self, party):
         return super().to_representation(_PartyView(party))
@@ -295,7 +297,7 @@ class OrganisationSerializer(serializers.Serializer):
     phone = serializers.CharField(read_only=True, allow_null=True)
     website = NullableCharField(read_only=True)
     vat_number = NullableCharField(read_only=True)
-    last_modified = serializers.DateTimeField(source="updated", read_only=True)
+    last_modified = PeeplDateTimeField(source="updated", read_only=True)
 
     def to_representation(self, party):
         return super().to_representation(_PartyView(party))

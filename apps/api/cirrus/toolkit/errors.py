@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from apps.api.common.errors import error_messages
 from apps.api.common.parsers import RequestTooLarge
-from apps.api.common.schema import ErrorDocs, error_responses_hook
+from apps.api.common.schema import ErrorDocs, error_responses_hook, optional_response_fields
 
 logger = logging.getLogger(__name__)
 
@@ -142,4 +142,10 @@ ERROR_DOCS = ErrorDocs(
         },
     },
 )
-schema_hook = error_responses_hook(ERROR_DOCS)
+_document_errors = error_responses_hook(ERROR_DOCS)
+
+
+def schema_hook(result, generator, request, public):
+    """Cirrus's OpenAPI postprocessing: its error bodies on every operation, and no response field
+    required (the `X-Fields` header may mask any of them out)."""
+    return optional_response_fields(_document_errors(result, generator, request, public))
