@@ -39,6 +39,7 @@ def api(name: str, mount: str, urlconf: str, title: str, description: str, error
             "SERVERS": [{"url": "/" + mount.rstrip("/")}],
             "POSTPROCESSING_HOOKS": [
                 "drf_spectacular.hooks.postprocess_schema_enums",
+                "apps.api.common.schema.non_negative_path_integers",
                 f"{errors.__module__}.schema_hook",
             ],
         },

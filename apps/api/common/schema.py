@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 
 
@@ -114,4 +114,35 @@ def optional_response_fields(result: dict) -> dict:
                 if str(status_code).startswith("2"):
                     for media in response.get("content", {}).values():
                         relax(media.get("schema"))
+    return result
+
+
+class NullableInResponses:
+    """Mixin for a serializer field that a request must fill but a response may show as null (a
+    record made through another API, or in the back office, without it): documented nullable in
+    response components only (see NullableInResponsesScheme)."""
+
+
+class NullableInResponsesScheme(OpenApiSerializerFieldExtension):
+    target_class = NullableInResponses
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
+def non_negative_path_integers(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: an integer path parameter (Django's `int` converter,
+    digits only) is documented `minimum: 0`; a negative id names another route, or none."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("type") == "integer":
+                    schema.setdefault("minimum", 0)
     return result

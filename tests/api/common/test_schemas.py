@@ -101,3 +101,24 @@ def test_incwo_contact_lists_reference_their_element_components(client):
     assert contact["contact_addresses"]["items"] == {"$ref": "#/components/schemas/IncwoContactAddress"}
     assert contact["contact_addresses"]["xml"] == {"wrapped": True, "name": "contact_addresses"}
     assert contact["contact_items"]["items"] == {"$ref": "#/components/schemas/IncwoContactItem"}
+
+
+def test_peepl_contact_fields_a_response_may_leave_null_are_nullable(client):
+    """A contact made through another API may have no birth date or e-mail: a response shows null,
+    while a create still requires both (spec 4.1)."""
+    components = schema_of(client, "peepl")["components"]["schemas"]
+    for name in ("Contact", "ContactDetail"):
+        for field in ("birth_date", "email", "phone", "mobile"):
+            assert components[name]["properties"][field].get("nullable") is True, (name, field)
+    create = components["ContactRequest"]
+    assert not create["properties"]["birth_date"].get("nullable")
+    assert {"birth_date", "email"} <= set(create["required"])
+
+
+@pytest.mark.parametrize("name", APIS)
+def test_integer_path_parameters_are_non_negative(client, name):
+    """Django's `int` converter takes digits only: `/dynamicdata/-1/2` is another route's 405."""
+    for path, method, operation in operations_of(schema_of(client, name)):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                assert parameter["schema"]["minimum"] == 0, (method, path, parameter["name"])
