@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "apps.core",
     "apps.parties",
+    "apps.catalogue",
     "apps.sales",
     "apps.content",
     "apps.accounts",
@@ -211,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).
 CHANGELOG_RETENTION_DAYS = env.int("CHANGELOG_RETENTION_DAYS", default=0)
+# Days during which a merge can be undone from its merge record (apps.parties.merge.undo_merge).
+MERGE_UNDO_DAYS = env.int("MERGE_UNDO_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

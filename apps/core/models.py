@@ -285,11 +285,19 @@ class MergeRecord(models.Model):
         default=list, help_text="Source rows removed as duplicates, with their values."
     )
     filled = models.JSONField(default=dict, help_text="Target fields filled from the source.")
+    undone_at = models.DateTimeField(null=True, blank=True, help_text="When the merge was undone.")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-time", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "source_id"], name="core_one_merge_per_source")
+            models.UniqueConstraint(
+                fields=["content_type", "source_id"],
+                condition=models.Q(undone_at__isnull=True),
+                name="core_one_merge_per_source",
+            )
         ]
 
     def __str__(self):

@@ -40,7 +40,6 @@ from .models import (
     OpportunityState,
     OpportunityStatus,
     OpportunityType,
-    Order,
     Product,
     ProductPrice,
     ProgressionState,
@@ -721,8 +720,8 @@ class ReferenceAdmin(ServiceAdmin):
         services_crm.delete_reference(request.user, obj)
 
 
-@admin.register(Order)
-class OrderAdmin(ReferenceAdmin):
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReferenceAdmin):
     list_display = ["number", "contact", "created"]
     search_fields = ["number", "contact__name"]
     list_select_related = ["contact"]
@@ -730,6 +729,4 @@ class OrderAdmin(ReferenceAdmin):
     fields = ["number", "description", "contact", "address", "uuid", "created", "updated"]
 
 
-@admin.register(ServiceRequest)
-class ServiceRequestAdmin(OrderAdmin):
-    pass
+from . import admin_orders  # noqa: E402, F401  (orders, quotes and their lookups)

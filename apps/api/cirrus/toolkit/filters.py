@@ -494,3 +494,14 @@ def raise_filter_errors(filterset):
     """A 400 naming each bad parameter (the first reason of each)."""
     if not filterset.is_valid():
         raise ValidationError({name: errors[0] for name, errors in filterset.errors.items()})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PrefixFilter(django_filters.CharFilter):
+    """A text column that begins with the value, case-insensitively (`%` and `_` literal)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        pattern = like_pattern(value).replace("%", "\\%") + "%"
+        return qs.filter(Like(F(self.field_name), Value(pattern)))

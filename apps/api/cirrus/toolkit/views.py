@@ -231,6 +231,28 @@ class ItemView(ResourceView):
         return self.respond_record(obj)
 
 
+class RecordList(ListCreateView):
+    """A list of plain records (lookups with write operations): POST builds the model from the
+    body through `fields` (a FieldMap, doc names -> model fields) and stores it with `save`
+    (a domain function (actor, record) -> record)."""
+
+    fields = None
+    save = None
+
+    def create(self, data: dict):
+        record = self.get_queryset().model(**self.fields.changes(data))
+        return type(self).save(self.request.user, record)
+
+
+class RecordDetail(ItemView):
+    """The item of a RecordList (subclass both): PUT sets the fields sent and calls `save`."""
+
+    def update(self, obj, data: dict) -> None:
+        for name, value in self.fields.changes(data).items():
+            setattr(obj, name, value)
+        type(self).save(self.request.user, obj)
+
+
 class LookupView(CirrusView):
     """A bare array of reference rows (spec §1.4), as configured: `permission_model`,
     `serializer_class`, `queryset` (in its order), `summaries`."""
