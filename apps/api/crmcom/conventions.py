@@ -18,6 +18,7 @@ from apps.api.common.errors import error_messages
 from apps.api.common.parsers import CheckedFormParser, LimitedJSONParser, RequestTooLarge
 from apps.api.common.permissions import ModelPermissions
 from apps.core.login_limits import client_address
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 
 from .tokens import user_for_token
 
@@ -258,3 +259,20 @@ def mount_error(request, status_code: int) -> JsonResponse:
     names no operation (see apps.api.common.mounts)."""
     error, message = ERRORS.get(status_code, (BAD_REQUEST, "Error."))
     return JsonResponse(envelope(status_code, error, message), status=status_code)
+
+
+# OpenAPI: every operation documents the Back-Office's error statuses with its error body.
+ERROR_DOCS = ErrorDocs(
+    component="V2Error",
+    schema={
+        "type": "object",
+        "required": ["error", "message", "parameters", "status"],
+        "properties": {
+            "status": {"type": "integer", "description": "The HTTP status."},
+            "message": {"type": "string"},
+            "error": {"type": "string", "description": "e.g. CRM.EXCEPTIONS.NOTFOUNDEXCEPTION"},
+            "parameters": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api.common.parsers import CheckedMultiPartParser, LimitedJSONParser, RequestTooLarge
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 from apps.core.api_keys import authenticate_api_key
 
 logger = logging.getLogger(__name__)
@@ -181,3 +182,26 @@ def mount_error(request, status_code: int) -> JsonResponse:
     names no method (see apps.api.common.mounts)."""
     code, message = ERRORS.get(status_code, (INVALID_PARAMETER_VALUE, "Error"))
     return JsonResponse(envelope(None, code, message), status=status_code)
+
+
+# OpenAPI: every method documents the error statuses with the `{status, data: null}` envelope.
+ERROR_DOCS = ErrorDocs(
+    component="CrmErrorEnvelope",
+    schema={
+        "type": "object",
+        "required": ["data", "status"],
+        "properties": {
+            "status": {
+                "type": "object",
+                "required": ["code", "description", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "An error code such as `INVALID_TOKEN`."},
+                    "message": {"type": "string"},
+                    "description": {"type": "string"},
+                },
+            },
+            "data": {"nullable": True, "description": "null"},
+        },
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

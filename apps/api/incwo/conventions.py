@@ -18,6 +18,7 @@ from apps.api.common import hostile
 from apps.api.common.parsers import RequestTooLarge, check_body_size
 from apps.api.common.permissions import ModelPermissions
 from apps.core import login_limits
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -161,3 +162,17 @@ def mount_error(request, status_code: int) -> HttpResponse:
     element = errors_element([ERROR_MESSAGES.get(status_code, "Error")])
     body = XML_DECLARATION + ET.tostring(element, encoding="utf-8")
     return HttpResponse(body, status=status_code, content_type="application/xml; charset=utf-8")
+
+
+# OpenAPI: every operation documents incwo's error statuses with its `<errors>` body.
+ERROR_DOCS = ErrorDocs(
+    component="IncwoErrors",
+    schema={
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "array", "items": {"type": "string"}}},
+        "xml": {"name": "errors"},
+    },
+    media_type="application/xml",
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

@@ -66,6 +66,10 @@ class CirrusSchema(ApiSchema):
             return False
         if self.method == "GET" and isinstance(self.view, ListCreateView | LookupView):
             return True
+        # A filtered list answers the page envelope, an unpaginated one a bare array.
+        filtered = getattr(self.view, "filterset_class", None) is not None
+        if self.method == "GET" and "{" not in self.path and (filtered or self.view.pagination_class is None):
+            return True
         return super()._is_list_view(serializer)
 
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
