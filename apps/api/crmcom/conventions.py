@@ -17,8 +17,8 @@ from apps.api.common.authentication import ApiKeyAuthentication
 from apps.api.common.errors import error_messages
 from apps.api.common.parsers import CheckedFormParser, LimitedJSONParser, RequestTooLarge
 from apps.api.common.permissions import ModelPermissions
-from apps.core.login_limits import client_address
 from apps.api.common.schema import ErrorDocs, error_responses_hook
+from apps.core.login_limits import client_address
 
 from .tokens import user_for_token
 

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from apps.api.common import hostile
 from apps.api.common.parsers import RequestTooLarge, check_body_size
 from apps.api.common.permissions import ModelPermissions
-from apps.core import login_limits
 from apps.api.common.schema import ErrorDocs, error_responses_hook
+from apps.core import login_limits
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
