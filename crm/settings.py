@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.templatetags.static import static
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,9 @@ CSRF_FAILURE_VIEW = "apps.api.common.mounts.csrf_failure"
 INSTALLED_APPS = [
     # First: its `runserver` (which keeps the `api_key` header) overrides the ones below.
     "apps.api",
+    # Before Django's admin: its templates and its admin site (the back office's theme).
+    "unfold",
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "django_countries",
     "apps.core",
     "apps.parties",
+    "apps.catalogue",
     "apps.sales",
     "apps.content",
     "apps.accounts",
@@ -59,12 +64,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.api.common.mounts.CollapseSlashesMiddleware",
+    # NUL bytes, lone surrogates and chunked bodies without a length, refused before routing.
+    "apps.api.common.hostile.EdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.csp.AdminCSPMiddleware",
 ]
 
 # benchmarks/load.py only: a bare JSON view at /benchmark/bare and SQL figures in response headers.
@@ -116,6 +124,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Password guessing (apps.core.login_limits): failures per user name and per client address over
+# LOGIN_LOCKOUT_SECONDS lock that name or address for every password check (admin, Back-Office and
+# CRM.COM R logins, incwo Basic). The client address is REMOTE_ADDR; X-Forwarded-For is read only
+# from TRUSTED_PROXIES (addresses or networks of your reverse proxies, e.g. "10.0.0.0/8").
+AUTHENTICATION_BACKENDS = ["apps.core.login_limits.LimitedModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,7 +177,11 @@ if AWS_STORAGE_BUCKET_NAME:
 # Request size limits: forms and JSON bodies; uploads have their own limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 API_MAX_BODY_SIZE = env.int("API_MAX_BODY_SIZE", default=2 * 1024 * 1024)
+# How long a file URL an API or the admin hands out stays valid (seconds; apps.content.downloads).
+FILE_URL_MAX_AGE = env.int("FILE_URL_MAX_AGE", default=60 * 60)
 FILE_UPLOAD_MAX_SIZE = env.int("FILE_UPLOAD_MAX_SIZE", default=20 * 1024 * 1024)
+# JSON nested deeper than this is a 400 in every API (apps.api.common.hostile).
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 # Test hook only: seconds the picture task pauses halfway, so a test can kill the worker mid-task.
 CONTENT_TASK_TEST_PAUSE = env.float("CONTENT_TASK_TEST_PAUSE", default=0)
 # Test hook only: seconds a party merge pauses halfway (rows moved, nothing committed).
@@ -217,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Change log entries older than this many days are pruned daily (0 keeps them forever).
 CHANGELOG_RETENTION_DAYS = env.int("CHANGELOG_RETENTION_DAYS", default=0)
+# Days during which a merge can be undone from its merge record (apps.parties.merge.undo_merge).
+MERGE_UNDO_DAYS = env.int("MERGE_UNDO_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -264,6 +288,32 @@ CRMCOM_LOGIN_THROTTLE_RATE = env.str("CRMCOM_LOGIN_THROTTLE_RATE", default="10/m
 INSIGHTS_EXPORT_TRACE_MEMORY = env.bool("INSIGHTS_EXPORT_TRACE_MEMORY", default=False)
 INSIGHTS_EXPORT_TEST_PAUSE = env.float("INSIGHTS_EXPORT_TEST_PAUSE", default=0)
 
+# Secrets stored encrypted (apps.core.secrets): comma-separated Fernet keys, the first encrypts.
+# Unset: a key derived from SECRET_KEY. Set it in production (see README).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# The admin's Content-Security-Policy (django-csp; apps.core.csp applies it under these paths).
+# Scripts and styles from this site only, no inline scripts. Inline styles are allowed because
+# the admin (and django-unfold's templates) set `style` attributes, and 'unsafe-eval' because
+# unfold's Alpine.js evaluates its x-* attributes (Alpine's CSP build is not what unfold ships).
+# Each list can be set from the environment, e.g.
+# CSP_IMG_SRC="'self',data:,https://bucket.s3.example.com" for thumbnails on S3.
+CSP_PATH_PREFIXES = env.list("CSP_PATH_PREFIXES", default=["/admin/"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": env.list("CSP_SCRIPT_SRC", default=["'self'", "'unsafe-eval'"]),
+        "style-src": env.list("CSP_STYLE_SRC", default=["'self'", "'unsafe-inline'"]),
+        "img-src": env.list("CSP_IMG_SRC", default=["'self'", "data:", "blob:"]),
+        "font-src": env.list("CSP_FONT_SRC", default=["'self'", "data:"]),
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # Security. DEBUG=0 with these defaults passes `manage.py check --deploy`.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -286,3 +336,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# The back office (django-unfold): branding, sidebar and dashboard. Every asset it loads (fonts,
+# icons, Chart.js, Alpine, htmx) ships in the package and is served from STATIC_URL.
+UNFOLD = {
+    "SITE_TITLE": "CRM back office",
+    "SITE_HEADER": "CRM back office",
+    "SITE_SUBHEADER": "People, sales and money",
+    "SITE_SYMBOL": "diversity_3",
+    "SITE_URL": "/admin/",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("core/favicon.svg")},
+    ],
+    "STYLES": [lambda request: static("core/admin.css")],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "DASHBOARD_CALLBACK": "apps.insights.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "apps.core.admin_nav.navigation",
+    },
+}
+# The back office's login page posts without a `next` when opened directly: land on its home.
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_URL = "/admin/login/"

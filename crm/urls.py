@@ -11,6 +11,7 @@ from apps.api.crmcom.conventions import mount_error as crmcom_errors
 from apps.api.crmcom_ri.conventions import mount_error as crmcom_ri_errors
 from apps.api.incwo.conventions import mount_error as incwo_errors
 from apps.api.peepl.conventions import mount_error as peepl_errors
+from apps.content import downloads
 from apps.core.views import healthz
 
 
@@ -28,13 +29,20 @@ def mounted(mount: str, urlconf: str, errors) -> list:
 
 def api(name: str, mount: str, urlconf: str, title: str, description: str, errors) -> list:
     """One public API: its routes under `mount` (see mounted()), its OpenAPI schema at
-    /api/schema/<name>/ and a docs page titled `title` at /api/docs/<name>/ (works offline)."""
+    /api/schema/<name>/ and a docs page titled `title` at /api/docs/<name>/ (works offline).
+    `errors` is the API's conventions module function rendering its error bodies; the module's
+    `schema_hook` documents them on every operation (apps.api.common.schema.ErrorDocs)."""
     schema = SpectacularAPIView.as_view(
         urlconf=urlconf,
         custom_settings={
             "TITLE": title,
             "DESCRIPTION": description,
             "SERVERS": [{"url": "/" + mount.rstrip("/")}],
+            "POSTPROCESSING_HOOKS": [
+                "drf_spectacular.hooks.postprocess_schema_enums",
+                "apps.api.common.schema.non_negative_path_integers",
+                f"{errors.__module__}.schema_hook",
+            ],
         },
     )
     docs_page = SpectacularRedocView.as_view(
@@ -49,6 +57,8 @@ def api(name: str, mount: str, urlconf: str, title: str, description: str, error
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Stored files on local disk, by signed expiring URL (apps.content.downloads).
+    path("files/<str:token>/<str:filename>", downloads.download, name="file-download"),
     path("api/docs/redoc/bundles/redoc.standalone.js", docs.redoc_bundle, name="redoc-bundle"),
     path("admin/", admin.site.urls),
     *api(

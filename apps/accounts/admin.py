@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from apps.core.admin import ChangeLogHistoryMixin, ServiceAdminMixin, add_service_error, adopt, fresh
+from apps.core.admin_base import ListExportMixin, ModelAdmin, TabularInline
 
 from . import services
 from .models import Account, Classification, LedgerEntry, PaymentTerm
@@ -22,7 +23,7 @@ from .models import Account, Classification, LedgerEntry, PaymentTerm
 State = Account.State
 
 
-class LedgerEntryInline(admin.TabularInline):
+class LedgerEntryInline(TabularInline):
     """The account's ledger, newest first; entries are written by the services only."""
 
     model = LedgerEntry
@@ -80,7 +81,7 @@ EDITABLE = ["name", "classification", "billing_address", "credit_limit", "paymen
 
 
 @admin.register(Account)
-class AccountAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class AccountAdmin(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["number", "name", "party", "currency", "state", "balance", "overdue_amount", "is_primary"]
     list_filter = ["state", "currency", "is_primary", "classification"]
     search_fields = ["number", "name", "party__name"]
@@ -317,7 +318,7 @@ class OverdueForm(AccountActionForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ModelAdmin):
     """Every entry of every account, read-only."""
 
     list_display = ["created", "account", "kind", "amount", "balance_after", "description", "user_name"]
@@ -342,7 +343,7 @@ class LookupForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "is_default"}
 
 
-class LookupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class LookupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = LookupForm
 
     def save_model(self, request, obj, form, change):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from apps.core import jobs
+from apps.core.admin_base import TabularInline
 
 from . import services
 from .adminkit import (
@@ -67,7 +68,7 @@ class FolderFileInline(FileInline):
     fk_name = "folder"
 
 
-class SubfolderInline(admin.TabularInline):
+class SubfolderInline(TabularInline):
     """The folder's subfolders, to browse the tree (edited on their own pages)."""
 
     model = Folder
@@ -173,7 +174,7 @@ class PictureForm(UploadForm):
         fields = ["name", "description"]
 
 
-class PictureInline(ServiceInlineMixin, admin.TabularInline):
+class PictureInline(ServiceInlineMixin, TabularInline):
     model = Picture
     form = PictureForm
     fields = ["preview", "name", "description", "upload", "width", "height", "status"]

@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
-from . import services
+from apps.core.admin_base import ModelAdmin, TabularInline
+
+from . import downloads, services
 from .models import File
 from .uploads import inspect_upload
 
@@ -85,7 +87,7 @@ class ServiceInlineMixin:
         raise NotImplementedError
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ModelAdmin):
     """A model admin whose saves and deletes are service calls: subclasses implement
     `service_save(request, obj, form, change)` and `service_delete(request, obj)`; inlines are
     ServiceInlineMixin inlines."""
@@ -181,14 +183,16 @@ def picture_save(request, obj, form):
 def file_link(obj) -> str:
     if not obj.pk or not obj.file.name:
         return "-"
-    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.file.url, obj.file.name)
+    url = downloads.file_url(obj.file)
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, obj.file.name)
 
 
 def thumbnail_tag(picture, height=60) -> str:
     thumb = picture.thumbnail("small") if picture.pk else None
     if thumb is None:
         return "(being processed)" if picture.pk else "-"
-    return format_html('<img src="{}" alt="{}" style="height:{}px">', thumb.file.url, picture.name, height)
+    url = downloads.file_url(thumb.file)
+    return format_html('<img src="{}" alt="{}" style="height:{}px">', url, picture.name, height)
 
 
 class FileInlineForm(UploadForm):
@@ -197,7 +201,7 @@ class FileInlineForm(UploadForm):
         fields = ["name"]
 
 
-class FileInline(ServiceInlineMixin, admin.TabularInline):
+class FileInline(ServiceInlineMixin, TabularInline):
     """Files of a folder, activity or news post, uploaded through the content service."""
 
     model = File

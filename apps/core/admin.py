@@ -8,6 +8,8 @@ admin plumbing the domain apps share:
   so it shows what the APIs, tasks and the admin changed, with before -> after values.
 """
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -16,7 +18,7 @@ from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,9 +26,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
+from apps.core.admin_base import ModelAdmin, TabularInline
+
 from .api_keys import issue_api_key, revoke_api_key
 from .changelog import history_for, log_create, log_delete, log_update, snapshot
 from .models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, Job, ObjectChange, Tag
+
+# The back office's names (unfold's sidebar and header read UNFOLD in the settings; these are
+# the page titles and the "View site" link Django's own templates and views use).
+admin.site.site_header = "CRM back office"
+admin.site.site_title = "CRM back office"
+admin.site.index_title = "Dashboard"
+admin.site.site_url = "/admin/"
 
 # --- Shared plumbing ------------------------------------------------------------------------
 
@@ -164,7 +175,48 @@ def _labels(model) -> dict:
     labels = {}
     for field in model._meta.concrete_fields:
         labels[field.attname] = str(capfirst(field.verbose_name))
+    for field in model._meta.many_to_many:
+        labels[field.name] = str(capfirst(field.verbose_name))
     return labels
+
+
+def _relations(model) -> dict:
+    """{logged key: the model it refers to} for the model's foreign keys and many-to-many fields."""
+    if model is None:
+        return {}
+    out = {f.attname: f.related_model for f in model._meta.concrete_fields if f.many_to_one}
+    out.update({f.name: f.related_model for f in model._meta.many_to_many})
+    return out
+
+
+def related_names(entries) -> dict:
+    """{(model, pk): its name} for every object the entries' values refer to: one query per
+    model referred to, whatever the number of entries (a history page names its objects)."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        relations = _relations(entry.content_type.model_class())
+        for values in (entry.before or {}, entry.after or {}):
+            for key, value in values.items():
+                target = relations.get(key)
+                if target is None or value in (None, ""):
+                    continue
+                for pk in value if isinstance(value, list) else [value]:
+                    if isinstance(pk, int):
+                        wanted[target].add(pk)
+    names = {}
+    for model, pks in wanted.items():
+        for pk, obj in model._base_manager.in_bulk(list(pks)).items():
+            names[(model, pk)] = str(obj)
+    return names
+
+
+def _named(value, target, names) -> str:
+    """A referred object as "its name (#id)" ("#id" when it is gone)."""
+    if target is None or value in (None, "", []):
+        return _show(value)
+    values = value if isinstance(value, list) else [value]
+    shown = [f"{names[(target, v)]} (#{v})" if (target, v) in names else f"#{v}" for v in values]
+    return ", ".join(shown) or "—"
 
 
 def _show(value) -> str:
@@ -178,11 +230,16 @@ def _show(value) -> str:
 HIDDEN_FIELDS = {"id", "uuid", "content_type_id", "object_id"}
 
 
-def change_rows(entry: ObjectChange) -> list[tuple[str, str, str]]:
+def change_rows(entry: ObjectChange, names: dict | None = None) -> list[tuple[str, str, str]]:
     """(field label, before, after) for what an entry changed; a creation lists the values it
-    set and a deletion those it removed, leaving out empty ones, ids and the parent link."""
+    set and a deletion those it removed, leaving out empty ones, ids and the parent link. A
+    value referring to another object is shown by its name ("Classification: Customer (#1)");
+    `names` is related_names() of the page's entries (computed here for one entry if None)."""
     model = entry.content_type.model_class()
     labels = _labels(model)
+    relations = _relations(model)
+    if names is None:
+        names = related_names([entry])
     before, after = entry.before or {}, entry.after or {}
     hidden = set(HIDDEN_FIELDS)
     if model is not None and entry.related_content_type_id is not None:
@@ -201,12 +258,19 @@ def change_rows(entry: ObjectChange) -> list[tuple[str, str, str]]:
             continue
         if entry.action != ObjectChange.Action.UPDATE and shown.get(name) in (None, "", [], False):
             continue
-        rows.append((labels.get(name, name), _show(before.get(name)), _show(after.get(name))))
+        target = relations.get(name)
+        rows.append(
+            (
+                labels.get(name, name),
+                _named(before.get(name), target, names),
+                _named(after.get(name), target, names),
+            )
+        )
     return rows
 
 
-def render_changes(entry: ObjectChange):
-    rows = change_rows(entry)
+def render_changes(entry: ObjectChange, names: dict | None = None):
+    rows = change_rows(entry, names)
     if not rows:
         return "—"
     if entry.action == ObjectChange.Action.CREATE:
@@ -230,12 +294,13 @@ class ChangeLogHistoryMixin:
         paginator = self.get_paginator(request, history_for(obj), self.history_per_page)
         page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
         own_type = ContentType.objects.get_for_model(obj, for_concrete_model=True).pk
+        names = related_names(list(page))
         entries = [
             {
                 "entry": entry,
                 "kind": capfirst(entry.content_type.name),
                 "own": entry.content_type_id == own_type and entry.object_id == obj.pk,
-                "changes": render_changes(entry),
+                "changes": render_changes(entry, names),
             }
             for entry in page
         ]
@@ -258,7 +323,7 @@ class ChangeLogHistoryMixin:
         return TemplateResponse(request, "admin/change_log_history.html", context)
 
 
-class ChangeLoggedAdmin(ChangeLogHistoryMixin, admin.ModelAdmin):
+class ChangeLoggedAdmin(ChangeLogHistoryMixin, ModelAdmin):
     """For core models without a domain service: saves and deletes write the change log."""
 
     def save_model(self, request, obj, form, change):
@@ -311,7 +376,7 @@ class TagAdmin(ChangeLoggedAdmin):
 # --- Custom fields --------------------------------------------------------------------------
 
 
-class CustomFieldInline(admin.TabularInline):
+class CustomFieldInline(TabularInline):
     model = CustomField
     fields = ["key", "name", "field_type", "applies_to", "required", "order"]
     readonly_fields = fields
@@ -454,7 +519,7 @@ class UsableFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     """Keys are issued by `issue_api_key`; the raw key is shown once, in the message after
     saving, and never stored (only its hash is)."""
 
@@ -510,7 +575,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ModelAdmin):
     """Background jobs, read-only (apps.core.jobs): what is queued, running, done or failed, and why."""
 
     list_display = ["created", "task", "args", "state", "attempts", "published", "finished"]
@@ -543,12 +608,27 @@ class JobAdmin(admin.ModelAdmin):
         return False
 
 
+class UsedContentTypeFilter(admin.RelatedFieldListFilter):
+    """The content types the listed model has rows for (not every model of the project): one
+    index probe per content type."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = model_admin.model._base_manager.filter(content_type=OuterRef("pk"))
+        used = ContentType.objects.filter(Exists(rows)).order_by("app_label", "model")
+        return [(ct.pk, capfirst(ct.name)) for ct in used]
+
+
 @admin.register(ObjectChange)
-class ObjectChangeAdmin(admin.ModelAdmin):
+class ObjectChangeAdmin(ModelAdmin):
     """The change log, read-only: services write it, nobody edits it."""
 
     list_display = ["time", "user_name", "action", "content_type", "object_link", "parent", "fields_changed"]
-    list_filter = ["action", "content_type", "user", ("time", admin.DateFieldListFilter)]
+    list_filter = [
+        "action",
+        ("content_type", UsedContentTypeFilter),
+        "user",
+        ("time", admin.DateFieldListFilter),
+    ]
     list_select_related = ["content_type", "related_content_type"]
     search_fields = ["object_repr", "user_name"]
     show_full_result_count = False

@@ -5,8 +5,13 @@ user screen gains the profile, e-mail settings and settings inlines."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+from apps.core.admin_base import ModelAdmin, StackedInline, TabularInline
 
 from .admin import ChangeLoggedAdmin
 from .kpis import CALCULATOR_CHOICES
@@ -28,7 +33,7 @@ from .services_staff import _check_parent
 User = get_user_model()
 
 
-class UserProfileInline(admin.StackedInline):
+class UserProfileInline(StackedInline):
     model = UserProfile
     can_delete = False
     autocomplete_fields = ["tags"]
@@ -39,7 +44,7 @@ class UserProfileInline(admin.StackedInline):
     ]
 
 
-class UserEmailSettingsInline(admin.StackedInline):
+class UserEmailSettingsInline(StackedInline):
     model = UserEmailSettings
     can_delete = False
     classes = ["collapse"]
@@ -53,23 +58,27 @@ class UserEmailSettingsInline(admin.StackedInline):
     widgets = {"password": forms.PasswordInput(render_value=True)}
 
 
-class UserSettingInline(admin.TabularInline):
+class UserSettingInline(TabularInline):
     model = UserSetting
     extra = 0
 
 
-class UserBudgetInline(admin.TabularInline):
+class UserBudgetInline(TabularInline):
     model = UserBudget
     fields = ["year", "month", "budget", "pipeline"]
     extra = 0
 
 
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
+for _model in (User, AuthGroup):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
-class StaffUserAdmin(DjangoUserAdmin):
+class StaffUserAdmin(DjangoUserAdmin, ModelAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     inlines = [UserProfileInline, UserEmailSettingsInline, UserSettingInline, UserBudgetInline]
     list_select_related = ["profile"]
 
@@ -145,7 +154,7 @@ class TenantSettingsAdmin(ChangeLoggedAdmin):
         return False
 
 
-class AddonParameterInline(admin.TabularInline):
+class AddonParameterInline(TabularInline):
     model = AddonParameter
     fields = ["name", "value"]
     extra = 0
@@ -163,3 +172,8 @@ class AddonAdmin(ChangeLoggedAdmin):
 class SortGroupAdmin(ChangeLoggedAdmin):
     list_display = ["name", "sort", "external_key"]
     search_fields = ["name", "external_key"]
+
+
+@admin.register(AuthGroup)
+class PermissionGroupAdmin(DjangoGroupAdmin, ModelAdmin):
+    pass

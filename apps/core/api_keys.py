@@ -37,8 +37,10 @@ def issue_api_key(user, name: str, expires=None) -> tuple[ApiKey, str]:
 def authenticate_api_key(raw: str) -> ApiKey | None:
     """The usable key matching `raw`, or None. Records when the key was last used (at most once
     a minute, so authenticating is not a write on every request)."""
-    prefix, sep, secret = (raw or "").strip().partition(".")
-    if not sep or not prefix or not secret:
+    raw = (raw or "").strip()
+    prefix, sep, secret = raw.partition(".")
+    # A NUL or a lone surrogate never reaches the database (PostgreSQL refuses NUL in text).
+    if not sep or not prefix or not secret or not raw.isprintable():
         return None
     key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
     if key is None or not hmac.compare_digest(key.hashed_secret, _hash(secret)) or not key.is_usable:

@@ -1,6 +1,6 @@
 """Exact totals of big tables without counting them per request (PostgreSQL).
 
-A statement-level trigger on each counted table (see the migration core 0010_row_counters, built
+A statement-level trigger on each counted table (see the migration core 0012_row_counters, built
 by `trigger_sql`) inserts delta rows into `core_rowcounter` in the writing statement's own
 transaction: `+n` per inserted batch, `-n` per deleted batch, `±n` per group whose column an
 update changed; a TRUNCATE clears the table's counters. A total is the sum of its key's deltas

@@ -252,7 +252,7 @@ class Merger:
                 "model": label,
                 "id": row.pk,
                 "reason": reason,
-                "row": snapshot(row),
+                "row": {**snapshot(row), **creation_stamps(row)},
             }
             if repointed.get(row.pk):
                 entry["repointed"] = repointed[row.pk]
@@ -280,6 +280,8 @@ class Merger:
     def demote(self, relation: Relation, rows, values: dict, reason: str) -> None:
         ids = list(rows.values_list("pk", flat=True))
         if ids:
+            # Every row matched one condition, so they all held the same values (what undo restores).
+            was = relation.model._base_manager.filter(pk=ids[0]).values(*values).get()
             relation.model._base_manager.filter(pk__in=ids).update(**values, **self._stamps(relation.model))
             self.demoted.append(
                 {
@@ -287,6 +289,7 @@ class Merger:
                     "model": relation.model._meta.label,
                     "ids": ids,
                     "set": values,
+                    "was": was,
                     "reason": reason,
                 }
             )
@@ -423,3 +426,132 @@ class Merger:
             relation.model._base_manager.filter(pk__in=[r.pk for r in broken]),
             "it would link the target to itself",
         )
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+class UndoRefused(MergeError):
+    """An undo that must not happen (too old, or a later change conflicts). Nothing changed."""
+
+
+def _field_value(field: models.Field, value):
+    return None if value is None else field.to_python(value)
+
+
+def _row_from_snapshot(model, values: dict) -> models.Model:
+    """An unsaved instance of `model` holding the snapshot's values (attnames, JSON-safe)."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    known = {name: v for name, v in values.items() if name in by_attname}
+    return model(**{name: _field_value(by_attname[name], v) for name, v in known.items()})
+
+
+def creation_stamps(row: models.Model) -> dict:
+    """The creation stamps a snapshot leaves out, so that undo can give them back."""
+    return {
+        f.attname: getattr(row, f.attname).isoformat()
+        for f in row._meta.concrete_fields
+        if getattr(f, "auto_now_add", False) and getattr(row, f.attname) is not None
+    }
+
+
+def _insert_as_was(model, values: dict) -> models.Model:
+    """Insert a row again from its snapshot, as it was: no save() rules re-run, and its own
+    creation stamp (an insert stamps it anew)."""
+    row = _row_from_snapshot(model, values)
+    stamped = {
+        f.attname: getattr(row, f.attname)
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now_add", False) and f.attname in values
+    }
+    model._base_manager.bulk_create([row])
+    if stamped:
+        model._base_manager.filter(pk=row.pk).update(**stamped)
+        for name, value in stamped.items():
+            setattr(row, name, value)
+    return row
+
+
+@dataclass
+class Unmerger:
+    """The reverse of one merge, read from its record: the source comes back with its id and
+    values, the rows that moved go back to it, the rows demoted get their flag back, the rows
+    dropped are inserted again (and what was repointed at the winner points at them again), and
+    the target's filled blanks are emptied. `check()` lists every later change that conflicts;
+    the caller holds the transaction and refuses when the list is not empty."""
+
+    record: object  # apps.core.models.MergeRecord
+    model: type[models.Model]
+    target: models.Model
+
+    def _rows(self, label: str, ids):
+        return apps.get_model(label)._base_manager.filter(pk__in=ids)
+
+    def check(self) -> list[str]:
+        problems = []
+        if self.model._base_manager.filter(pk=self.record.source_id).exists():
+            problems.append(f"#{self.record.source_id} exists again.")
+        for entry in self.record.moved:
+            model = apps.get_model(entry["model"])
+            column = model._meta.get_field(entry["field"])
+            here = self._rows(entry["model"], entry["ids"]).filter(
+                **{column.attname: _field_value(column, self.target.pk)}
+            )
+            missing = sorted(set(entry["ids"]) - set(here.values_list("pk", flat=True)))
+            if missing:
+                name = model._meta.verbose_name_plural
+                problems.append(f"{name} #{', #'.join(map(str, missing))} no longer belong to the target.")
+        for entry in self.record.demoted:
+            found = self._rows(entry["model"], entry["ids"]).count()
+            if found != len(entry["ids"]):
+                model = apps.get_model(entry["model"])
+                name = model._meta.verbose_name_plural
+                problems.append(f"Some {name} the merge changed were deleted since.")
+        for entry in self.record.dropped:
+            if self._rows(entry["model"], [entry["id"]]).exists():
+                problems.append(f"{entry['model']} #{entry['id']} exists again.")
+        current = snapshot(self.target)
+        for attname, value in self.record.filled.items():
+            if attname in current and current[attname] != value:
+                field = next(f for f in self.model._meta.concrete_fields if f.attname == attname)
+                problems.append(f"The target's {field.verbose_name} changed since the merge.")
+        return problems
+
+    def restore_source(self) -> models.Model:
+        return _insert_as_was(self.model, self.record.source)
+
+    def restore_dropped(self) -> None:
+        for entry in self.record.dropped:
+            _insert_as_was(apps.get_model(entry["model"]), entry["row"])
+            for label, ids in entry.get("repointed", {}).items():
+                model_label, _, name = label.rpartition(".")
+                column = apps.get_model(model_label)._meta.get_field(name)
+                self._rows(model_label, ids).update(**{column.attname: entry["id"]})
+
+    def move_back(self) -> None:
+        for entry in self.record.moved:
+            column = apps.get_model(entry["model"])._meta.get_field(entry["field"])
+            value = _field_value(column, self.record.source_id)
+            self._rows(entry["model"], entry["ids"]).update(**{column.attname: value})
+
+    def promote_back(self) -> None:
+        """Give the demoted rows their values back: a flag flipped back, a link to the source
+        that was cleared set again (records before undo existed carry no `was`)."""
+        for entry in self.record.demoted:
+            was = entry.get("was") or {
+                name: (not value if isinstance(value, bool) else self.record.source_id)
+                for name, value in entry["set"].items()
+            }
+            self._rows(entry["model"], entry["ids"]).update(**was)
+
+    def empty_filled(self) -> list[str]:
+        """Empty again the target's fields the merge filled; returns their names."""
+        by_attname = {f.attname: f for f in self.model._meta.concrete_fields}
+        emptied = []
+        for attname in self.record.filled:
+            field = by_attname.get(attname)
+            if field is None:
+                continue  # a domain's own entry (e.g. addresses that took content)
+            setattr(self.target, attname, None if field.null else "")
+            emptied.append(field.name)
+        return emptied

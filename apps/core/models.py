@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .encryption import EncryptedTextField
+
 
 class TimeStampedModel(models.Model):
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -285,11 +287,19 @@ class MergeRecord(models.Model):
         default=list, help_text="Source rows removed as duplicates, with their values."
     )
     filled = models.JSONField(default=dict, help_text="Target fields filled from the source.")
+    undone_at = models.DateTimeField(null=True, blank=True, help_text="When the merge was undone.")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-time", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "source_id"], name="core_one_merge_per_source")
+            models.UniqueConstraint(
+                fields=["content_type", "source_id"],
+                condition=models.Q(undone_at__isnull=True),
+                name="core_one_merge_per_source",
+            )
         ]
 
     def __str__(self):
@@ -456,7 +466,8 @@ class UserEmailSettings(models.Model):
     email = models.CharField(max_length=254, blank=True)
     name = models.CharField(max_length=200, blank=True)
     username = models.CharField(max_length=200, blank=True)
-    password = models.CharField(max_length=200, blank=True)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEYS) and never shown by an API.
+    password = EncryptedTextField(blank=True)
     port = models.CharField(max_length=10, blank=True)
     auth_type = models.IntegerField(default=0)
     incoming_server = models.CharField(max_length=200, blank=True)

@@ -12,7 +12,7 @@ import copy
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -186,6 +186,27 @@ def update_user(
         log_values(actor, row, row_before, after, parent=user)
     log_values(actor, user, before, _state(user))
     return user
+
+
+SELF_CHANGE_REFUSED = "Changing your own {} needs the permission to change users."
+
+
+@transaction.atomic
+def update_own_profile(user, **fields):
+    """A user's change of their own profile (Cirrus PUT /users/me): names, contact details,
+    language, pictures, settings and e-mail settings. Whether the account is active and which
+    departments it belongs to are administered: only a user who may change users (auth.change_user)
+    changes their own; otherwise a value other than the current one is refused (PermissionDenied),
+    while sending the current values back (a read-modify-write client) is fine."""
+    if not user.has_perm(f"{User._meta.app_label}.change_{User._meta.model_name}"):
+        if "active" in fields and bool(fields["active"]) != user.is_active:
+            raise PermissionDenied(SELF_CHANGE_REFUSED.format("active flag"))
+        departments = fields.get("departments")
+        if departments is not None:
+            current = set(user.departments.values_list("pk", flat=True))
+            if {d.pk for d in departments} != current:
+                raise PermissionDenied(SELF_CHANGE_REFUSED.format("departments"))
+    return update_user(user, user, **fields)
 
 
 def last_active_of(users) -> dict[int, object]:

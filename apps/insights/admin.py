@@ -13,9 +13,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.core.admin import ChangeLogHistoryMixin, ServiceAdminMixin, adopt
+from apps.core.admin_base import ModelAdmin, TabularInline
 
 from . import services
-from .models import Insight, InsightExport
+from .models import Insight, InsightExport, ListExport
 
 State = InsightExport.State
 
@@ -41,7 +42,7 @@ def download_link(export: InsightExport) -> str:
     return format_html('<a href="{}">Download {}</a>', url, export.format)
 
 
-class InsightExportInline(admin.TabularInline):
+class InsightExportInline(TabularInline):
     model = InsightExport
     fields = ["created", "format", "state", "progress_bar", "download", "requested_by"]
     readonly_fields = fields
@@ -55,6 +56,9 @@ class InsightExportInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return services.exports_visible_to(request.user, super().get_queryset(request))
 
     @admin.display(description="progress")
     def progress_bar(self, obj):
@@ -77,7 +81,7 @@ class InsightForm(forms.ModelForm):
 
 
 @admin.register(Insight)
-class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = InsightForm
     list_display = ["name", "event", "measurement", "created_by", "created"]
     list_filter = ["event"]
@@ -115,7 +119,7 @@ class InsightAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(InsightExport)
-class InsightExportAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class InsightExportAdmin(ServiceAdminMixin, ModelAdmin):
     list_display = ["insight", "format", "state", "progress_bar", "download", "created", "finished_at"]
     list_filter = ["state", "format"]
     search_fields = ["insight__name"]
@@ -145,6 +149,9 @@ class InsightExportAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        return services.exports_visible_to(request.user, super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -179,7 +186,8 @@ class InsightExportAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return [download, *super().get_urls()]
 
     def download_view(self, request, object_id):
-        export = get_object_or_404(InsightExport.objects.select_related("insight"), pk=unquote(object_id))
+        exports = self.get_queryset(request).select_related("insight")
+        export = get_object_or_404(exports, pk=unquote(object_id))
         if not self.has_view_permission(request, export):
             raise PermissionDenied
         if export.state != State.COMPLETED or not export.file or not default_storage.exists(export.file.name):
@@ -188,4 +196,71 @@ class InsightExportAdmin(ServiceAdminMixin, admin.ModelAdmin):
             default_storage.open(export.file.name, "rb"),
             as_attachment=True,
             filename=f"{export.insight.name[:80]}.{export.format.lower()}",
+        )
+
+
+@admin.register(ListExport)
+class ListExportAdmin(ModelAdmin):
+    """Exports of back-office lists: progress while running, then the file to download."""
+
+    list_display = ["model", "format", "state", "progress_bar", "download", "requested_by", "created"]
+    list_filter = ["state", "format", "model"]
+    readonly_fields = [
+        "model",
+        "query",
+        "format",
+        "state",
+        "progress_bar",
+        "download",
+        "rows_total",
+        "rows_done",
+        "size",
+        "attempts",
+        "error",
+        "started_at",
+        "finished_at",
+        "requested_by",
+        "uuid",
+        "created",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="progress")
+    def progress_bar(self, obj):
+        return progress_bar(obj)
+
+    @admin.display(description="file")
+    def download(self, obj):
+        if obj.state != State.COMPLETED or not obj.file:
+            return "-"
+        url = reverse("admin:insights_listexport_download", args=[obj.pk])
+        return format_html(
+            '<a href="{}" class="text-primary-600" data-testid="download">Download {}</a>', url, obj.format
+        )
+
+    def get_urls(self):
+        download = path(
+            "<path:object_id>/download/",
+            self.admin_site.admin_view(self.download_view),
+            name="insights_listexport_download",
+        )
+        return [download, *super().get_urls()]
+
+    def download_view(self, request, object_id):
+        export = get_object_or_404(ListExport, pk=unquote(object_id))
+        if not self.has_view_permission(request, export):
+            raise PermissionDenied
+        if export.state != State.COMPLETED or not export.file or not default_storage.exists(export.file.name):
+            raise Http404("The export's file is not ready.")
+        name = export.model.split(".")[-1]
+        return FileResponse(
+            default_storage.open(export.file.name, "rb"),
+            as_attachment=True,
+            filename=f"{name}-{export.created:%Y%m%d-%H%M}.{export.format.lower()}",
         )

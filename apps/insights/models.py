@@ -89,6 +89,8 @@ class InsightExport(BaseModel):
 
     class Meta:
         ordering = ["-created", "-id"]
+        # Exports hold records their requester could see: others' only with this permission.
+        permissions = [("view_all_exports", "Can see every user's exports")]
 
     def __str__(self):
         return f"{self.insight} ({self.format}, {self.get_state_display()})"
@@ -106,3 +108,55 @@ class InsightExport(BaseModel):
     def file_name(self) -> str:
         """Where the file goes: fixed per export, so a retry overwrites instead of adding a file."""
         return f"exports/insights/{self.uuid}.{self.format.lower()}"
+
+
+class ListExport(BaseModel):
+    """An export of a back-office list as filtered on screen (persons, organisations, activities,
+    financial accounts, orders...) to CSV or XLSX, written by a Celery task like an insight's
+    export: streamed in chunks, progress recorded here, a fixed file name so a retry replaces it.
+    The rows are the list's own query rebuilt from `query` (the list's filters and search) or the
+    `ids` picked by hand."""
+
+    class Format(models.TextChoices):
+        CSV = "CSV", "CSV"
+        XLSX = "XLSX", "Excel (XLSX)"
+
+    State = InsightExport.State
+
+    model = models.CharField(max_length=100, help_text='The listed model, "app_label.model_name".')
+    query = models.CharField(max_length=2000, blank=True, help_text="The list's filters and search.")
+    ids = models.JSONField(null=True, blank=True, help_text="The rows picked by hand; empty: every match.")
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.CSV)
+    state = models.CharField(
+        max_length=10, choices=InsightExport.State.choices, default=InsightExport.State.PENDING, db_index=True
+    )
+    rows_total = models.PositiveBigIntegerField(null=True, blank=True)
+    rows_done = models.PositiveBigIntegerField(default=0)
+    file = models.FileField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes.")
+    attempts = models.PositiveIntegerField(default=0)
+    run = models.UUIDField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.model} ({self.format}, {self.get_state_display()})"
+
+    @property
+    def progress(self) -> int:
+        if self.state == self.State.COMPLETED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def file_name(self) -> str:
+        return f"exports/lists/{self.uuid}.{self.format.lower()}"

@@ -49,6 +49,14 @@ class Definition:
         return {"match": "all", "conditions": list(self.filters or [])}
 
 
+def exports_visible_to(user, exports=None):
+    """The exports `user` may see: their own, or every one with insights.view_all_exports."""
+    exports = InsightExport.objects.all() if exports is None else exports
+    if user.has_perm("insights.view_all_exports"):
+        return exports
+    return exports.filter(requested_by_id=user.pk)
+
+
 def check_event(event: str, measurement: str) -> None:
     if event not in Event.values:
         raise ValidationError({"event": f'"{event}" is not an event.'})

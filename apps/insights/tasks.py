@@ -24,3 +24,11 @@ def delete_files(names: list[str]) -> int:
     for name in names:
         default_storage.delete(name)
     return len(names)
+
+
+@shared_task(base=JobTask, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def export_list(export_id: int):
+    """Write a back-office list export's file (apps.insights.list_exports), with progress."""
+    from . import list_exports
+
+    return list_exports.run_list_export(export_id)

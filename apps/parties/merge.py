@@ -35,6 +35,12 @@ The rule for conflicts:
 - The change log is history and is not rewritten: the source's entries keep its id; the merge
   record (admin: Core -> Merge records) holds the source's snapshot, what moved and what went.
 
+Undo (`undo_merge`, within MERGE_UNDO_DAYS): the source comes back with its id and values, exactly
+the rows that moved go back to it, demoted rows get their flag back, dropped rows return, and the
+target's blanks that were filled are emptied again. A later change that conflicts (a moved row
+deleted or given to another party, a filled field edited since, the target gone) refuses the
+undo, naming each conflict, and nothing changes. One transaction, logged, safe to repeat.
+
 Safe to run twice: the second run (the source is gone) finds the merge record and returns it,
 `repeated` set. Locks are taken on both parties in primary-key order, so two merges of the same
 parties never deadlock; a worker killed halfway leaves both parties as they were (the transaction
@@ -49,10 +55,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.core import jobs
-from apps.core.changelog import log_delete, log_update, log_values, snapshot
-from apps.core.merging import MergeError, MergePolicy, Merger, Relation, relations_to
+from apps.core.changelog import log_create, log_delete, log_update, log_values, snapshot
+from apps.core.merging import (
+    MergeError,
+    MergePolicy,
+    Merger,
+    Relation,
+    UndoRefused,
+    Unmerger,
+    creation_stamps,
+    relations_to,
+)
 from apps.core.models import Job, MergeRecord
 
 from .models import Address, AddressType, Party
@@ -243,7 +259,9 @@ def _merge(actor, target_id: int, source_id: int) -> MergeRecord:
     }
     content_type = ContentType.objects.get_for_model(Party)
     if source_id not in locked:
-        earlier = MergeRecord.objects.filter(content_type=content_type, source_id=source_id).first()
+        earlier = MergeRecord.objects.filter(
+            content_type=content_type, source_id=source_id, undone_at__isnull=True
+        ).first()
         if earlier is not None and earlier.target_id == target_id:
             earlier.repeated = True
             return earlier
@@ -290,7 +308,7 @@ def _finish(merger: Merger, content_type) -> MergeRecord:
         target_repr=str(target)[:200],
         source_id=source_before["id"],
         source_repr=source_repr,
-        source=source_before,
+        source={**source_before, **creation_stamps(source)},  # undo restores the creation stamp too
         moved=merger.moved,
         demoted=merger.demoted,
         dropped=merger.dropped,
@@ -309,3 +327,62 @@ def _names(attnames) -> list[str]:
 def discovered_relations() -> list[str]:
     """The labels of every relation a party merge moves (for tests and the admin)."""
     return [r.label for r in relations_to(Party)]
+
+
+# --- Undo ---------------------------------------------------------------------------------------
+
+
+def _filled_addresses(record: MergeRecord) -> list[tuple[Address | None, dict]]:
+    """The target's blank addresses that took a dropped address's content: (address, content)."""
+    dropped = {e["id"]: e["row"] for e in record.dropped if e["model"] == Address._meta.label}
+    taken = record.filled.get("addresses", [])
+    current = Address.objects.in_bulk([entry["id"] for entry in taken])
+    return [(current.get(entry["id"]), dropped[entry["from"]]) for entry in taken]
+
+
+def undo_merge(actor, record) -> MergeRecord:
+    """Undo a merge (a MergeRecord or its id). Raises UndoRefused (a ValidationError) naming every
+    conflict; a second undo of the same merge returns the record with `repeated` set."""
+    with transaction.atomic():
+        record = MergeRecord.objects.select_for_update().get(pk=getattr(record, "pk", record))
+        record.repeated = record.undone_at is not None
+        if record.repeated:
+            return record
+        if record.time < timezone.now() - datetime.timedelta(days=settings.MERGE_UNDO_DAYS):
+            raise UndoRefused(f"Merges can be undone for {settings.MERGE_UNDO_DAYS} days; this one is older.")
+        target = Party.objects.select_for_update().filter(pk=record.target_id).first()
+        if target is None:
+            raise UndoRefused(f"The target #{record.target_id} no longer exists.")
+        unmerger = Unmerger(record, Party, target)
+        problems = unmerger.check()
+        addresses = _filled_addresses(record)
+        for address, content in addresses:
+            now = snapshot(address) if address is not None else {}
+            if address is None or any(now.get(name) != content.get(name) for name in ADDRESS_CONTENT):
+                problems.append("An address the target took from the source changed since the merge.")
+        if problems:
+            raise UndoRefused(problems)
+
+        source = unmerger.restore_source()
+        unmerger.restore_dropped()
+        unmerger.move_back()
+        unmerger.promote_back()
+        for address, _ in addresses:
+            before = snapshot(address)
+            for name in ADDRESS_CONTENT:
+                setattr(address, name, None if Address._meta.get_field(name).null else "")
+            address.save()
+            log_update(actor, address, before, parent=target)
+        before = snapshot(target)
+        emptied = unmerger.empty_filled()
+        if emptied:
+            target.save(update_fields=[*emptied, "updated"])
+            log_update(actor, target, before)
+        else:
+            target.touch()
+        log_create(actor, source)
+        log_values(actor, target, {"merged": record.source_id}, {"unmerged": record.source_id})
+        record.undone_at = timezone.now()
+        record.undone_by = actor if getattr(actor, "is_authenticated", False) else None
+        record.save(update_fields=["undone_at", "undone_by"])
+    return record

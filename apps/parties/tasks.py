@@ -25,3 +25,14 @@ def merge_parties_task(target_id: int, source_id: int, actor_id: int | None = No
         "moved": record.moved_count,
         "dropped": len(record.dropped),
     }
+
+
+@shared_task(base=JobTask, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def bulk_parties_task(operation: str, ids: list, params: dict, actor_id: int | None = None) -> dict:
+    """A bulk change on many parties (apps.parties.bulk.run), as user `actor_id`, recording its
+    progress on the job. Idempotent: a run started again only changes what is still to change."""
+    from . import bulk
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    progress = bulk.report_progress(self_id) if (self_id := bulk_parties_task.request.id) else None
+    return bulk.run(actor, operation, ids, params, progress=progress)

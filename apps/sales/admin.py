@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from apps.content.adminkit import FileInline, ServiceAdmin, ServiceCheckedForm, ServiceInlineMixin
 from apps.core import services as core_services
+from apps.core.admin_base import ListExportMixin, ModelAdmin, TabularInline
 
 from . import selectors, services, services_challenges, services_crm, services_pipeline
 from .models import (
@@ -40,7 +41,6 @@ from .models import (
     OpportunityState,
     OpportunityStatus,
     OpportunityType,
-    Order,
     Product,
     ProductPrice,
     ProgressionState,
@@ -59,7 +59,7 @@ class ActivityForm(ServiceCheckedForm):
         fields = "__all__"
 
 
-class AttendanceInline(ServiceInlineMixin, admin.TabularInline):
+class AttendanceInline(ServiceInlineMixin, TabularInline):
     model = Attendance
     fields = ["party", "status", "registered_at", "checked_in_at", "note"]
     raw_id_fields = ["party"]
@@ -72,7 +72,7 @@ class AttendanceInline(ServiceInlineMixin, admin.TabularInline):
         services.delete_attendance(request.user, obj)
 
 
-class ProductInline(ServiceInlineMixin, admin.TabularInline):
+class ProductInline(ServiceInlineMixin, TabularInline):
     model = Product
     fields = ["name", "description", "price", "max_quantity", "price_count"]
     readonly_fields = ["price_count"]
@@ -90,7 +90,7 @@ class ProductInline(ServiceInlineMixin, admin.TabularInline):
         services.delete_product(request.user, obj)
 
 
-class SessionInline(ServiceInlineMixin, admin.TabularInline):
+class SessionInline(ServiceInlineMixin, TabularInline):
     model = Activity
     fk_name = "parent"
     fields = ["name", "start", "end", "location"]
@@ -113,7 +113,7 @@ class AttachmentInline(FileInline):
     verbose_name_plural = "attachments (files)"
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     """Rows other screens or the APIs write, shown here."""
 
     extra = 0
@@ -136,7 +136,7 @@ class ContactAttemptInline(ReadOnlyInline):
     fields = ["time", "user", "note"]
 
 
-class StateChangeInline(admin.TabularInline):
+class StateChangeInline(TabularInline):
     """The state history (CRM.COM's `states`), read-only: set_activity_state writes it."""
 
     model = ActivityStateChange
@@ -150,7 +150,7 @@ class StateChangeInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceAdmin):
+class ActivityAdmin(ListExportMixin, ServiceAdmin):
     form = ActivityForm
     list_display = ["name", "kind", "start", "end", "state", "is_public", "activity_type"]
     list_filter = ["kind", "state", "is_public", "activity_type"]
@@ -241,7 +241,7 @@ class ActivityAdmin(ServiceAdmin):
         services.delete_activity(request.user, obj)
 
 
-class ProductPriceInline(ServiceInlineMixin, admin.TabularInline):
+class ProductPriceInline(ServiceInlineMixin, TabularInline):
     model = ProductPrice
     fields = ["group", "price"]
     extra = 1
@@ -298,7 +298,7 @@ class LookupAdmin(ServiceAdmin):
         services.delete_lookup(request.user, obj)
 
 
-class QuestionInline(ServiceInlineMixin, admin.TabularInline):
+class QuestionInline(ServiceInlineMixin, TabularInline):
     model = ActivityTypeQuestion
     fields = ["question", "sort_order"]
     extra = 1
@@ -330,7 +330,7 @@ class ProgressionStateAdmin(LookupAdmin):
     list_filter = ["applies_to"]
 
 
-class StatusInline(ServiceInlineMixin, admin.TabularInline):
+class StatusInline(ServiceInlineMixin, TabularInline):
     model = OpportunityStatus
     fields = ["name", "description", "colour", "sort_order", "sort_order_plug", "won", "lost"]
     extra = 0
@@ -426,7 +426,7 @@ class LeadForm(ServiceCheckedForm):
     service_check = staticmethod(lead_names_something)
 
 
-class LeadActivityInline(ServiceInlineMixin, admin.TabularInline):
+class LeadActivityInline(ServiceInlineMixin, TabularInline):
     model = LeadActivity
     fields = ["activity_type", "comment", "owner", "followup", "done"]
     extra = 0
@@ -672,7 +672,7 @@ class ParticipantInline(ReadOnlyInline):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(ModelAdmin):
     """Users issue and answer challenges (the API); here staff see them with their scores and
     decide the finished ones."""
 
@@ -721,8 +721,8 @@ class ReferenceAdmin(ServiceAdmin):
         services_crm.delete_reference(request.user, obj)
 
 
-@admin.register(Order)
-class OrderAdmin(ReferenceAdmin):
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ListExportMixin, ReferenceAdmin):
     list_display = ["number", "contact", "created"]
     search_fields = ["number", "contact__name"]
     list_select_related = ["contact"]
@@ -730,6 +730,4 @@ class OrderAdmin(ReferenceAdmin):
     fields = ["number", "description", "contact", "address", "uuid", "created", "updated"]
 
 
-@admin.register(ServiceRequest)
-class ServiceRequestAdmin(OrderAdmin):
-    pass
+from . import admin_orders  # noqa: E402, F401  (orders, quotes and their lookups)

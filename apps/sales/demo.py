@@ -16,7 +16,7 @@ from apps.core.services import set_custom_field_value
 from apps.parties import services as party_services
 from apps.parties.models import Group, Party
 
-from . import lookups, services, services_challenges, services_crm, services_pipeline
+from . import demo_orders, lookups, services, services_challenges, services_crm, services_pipeline
 from .models import (
     Activity,
     ActivityPriority,
@@ -151,6 +151,7 @@ def seed(stdout):
     _seed_crm(persons, call)
     stdout.write(f"Activities: {Activity.objects.count()}.")
     _seed_pipeline(stdout)
+    demo_orders.seed(stdout)
 
 
 # CRM.COM: activity tags with colours, a lead, an order and a service request, and activities

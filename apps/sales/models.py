@@ -24,6 +24,19 @@ from django.db.models import F, Q
 
 from apps.core.models import AppliesTo, BaseModel
 
+from .models_orders import (  # noqa: F401  (the orders' models belong to this app)
+    DeliveryTerm,
+    DeliveryType,
+    DocumentFields,
+    OrderRow,
+    OrderStatus,
+    OrderType,
+    Quote,
+    QuoteRelation,
+    QuoteRow,
+    QuoteStatus,
+)
+
 
 class Lookup(BaseModel):
     """A named row of reference data, kept in the admin (or shipped by a data migration) and
@@ -388,10 +401,15 @@ class ProductPrice(BaseModel):
 # --- What CRM.COM activities link to besides a contact and a lead (fuller orders come later) ---
 
 
-class Order(BaseModel):
-    """A customer's order; activities (deliveries, installations) may take place at its address."""
+class Order(DocumentFields, BaseModel):
+    """A customer's order: CRM.COM's activities (deliveries, installations) may take place at its
+    address; Cirrus's orders (O104-O107) carry the account, sellers, terms and rows
+    (DocumentFields, OrderRow in models_orders), and a won opportunity links to the order it
+    became (`Opportunity.order`, set by services_orders.order_from_opportunity)."""
 
-    number = models.CharField(max_length=50, unique=True)
+    number = models.CharField(
+        max_length=50, unique=True, blank=True, help_text="Given on creation when left empty: the id."
+    )
     description = models.TextField(blank=True)
     contact = models.ForeignKey(
         "parties.Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
@@ -399,9 +417,38 @@ class Order(BaseModel):
     address = models.ForeignKey(
         "parties.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    order_type = models.ForeignKey(
+        OrderType, null=True, blank=True, on_delete=models.PROTECT, related_name="orders", verbose_name="type"
+    )
+    status = models.ForeignKey(
+        OrderStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    delivered = models.BooleanField(default=False)
+    invoice_name = models.CharField(max_length=255, blank=True)
+    invoice_street = models.CharField(max_length=255, blank=True)
+    invoice_zip = models.CharField(max_length=20, blank=True)
+    invoice_city = models.CharField(max_length=100, blank=True)
+    invoice_country = models.CharField(max_length=100, blank=True)
+    invoice_email = models.CharField(max_length=254, blank=True)
+    invoice_number = models.CharField(max_length=100, blank=True)
+    invoice_date = models.CharField(max_length=30, blank=True, help_text="Free text, as Cirrus sends it.")
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [
+            # Cirrus's order filters and sort orders (O105), each with the default date order
+            models.Index(fields=["place_date", "id"], name="order_place_date"),
+            models.Index(fields=["delivery_date", "id"], name="order_delivery_date"),
+            models.Index(fields=["account", "place_date"], name="order_account_place"),
+            models.Index(fields=["status", "place_date"], name="order_status_place"),
+            models.Index(fields=["order_type", "place_date"], name="order_type_place"),
+            models.Index(fields=["user", "place_date"], name="order_user_place"),
+            models.Index(fields=["user2", "place_date"], name="order_user2_place"),
+            models.Index(fields=["contact", "place_date"], name="order_contact_place"),
+            models.Index(fields=["opportunity", "place_date"], name="order_opportunity_place"),
+            models.Index(fields=["external_key", "id"], name="order_external_key"),
+            models.Index(fields=["alternate_id"], name="order_alternate_id"),
+        ]
 
     def __str__(self):
         return self.number

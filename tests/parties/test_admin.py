@@ -41,7 +41,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read per use, not at import: a run may cross midnight (the filters read today too)."""
+    return timezone.localdate()
+
+
 PERSONS = "/admin/parties/person/"
 
 
@@ -504,14 +510,14 @@ def test_list_filters_narrow_the_persons(admin_client):
     board = GroupFactory(name="Board")
     combination = CombinationFactory(group=board)
     services.add_membership(
-        None, member, combination=combination, start_date=TODAY - datetime.timedelta(days=5)
+        None, member, combination=combination, start_date=today() - datetime.timedelta(days=5)
     )
     services.add_membership(
         None,
         former,
         combination=combination,
         start_date=datetime.date(2020, 1, 1),
-        end_date=TODAY - datetime.timedelta(days=1),
+        end_date=today() - datetime.timedelta(days=1),
     )
     tag = TagFactory()
     services.set_tags(None, tagged, [tag])
@@ -545,10 +551,10 @@ def test_membership_status_filter(admin_client):
     person = PersonFactory()
     day = datetime.timedelta(days=1)
     past = services.add_membership(
-        None, person, combination=combination, start_date=TODAY - 10 * day, end_date=TODAY - day
+        None, person, combination=combination, start_date=today() - 10 * day, end_date=today() - day
     )
-    current = services.add_membership(None, person, combination=combination, start_date=TODAY)
-    future = services.add_membership(None, person, combination=combination, start_date=TODAY + day)
+    current = services.add_membership(None, person, combination=combination, start_date=today())
+    future = services.add_membership(None, person, combination=combination, start_date=today() + day)
     url = reverse("admin:parties_membership_changelist")
     assert found(admin_client, f"{url}?status=past") == {past.pk}
     assert found(admin_client, f"{url}?status=current") == {current.pk}
@@ -582,12 +588,12 @@ def test_person_changelist_queries_do_not_grow_with_the_page(admin_client, djang
 def test_organisation_and_membership_changelists_stay_constant(admin_client, django_assert_max_num_queries):
     combination = CombinationFactory()
     for _ in range(3):
-        services.add_membership(None, OrganisationFactory(), combination=combination, start_date=TODAY)
+        services.add_membership(None, OrganisationFactory(), combination=combination, start_date=today())
     with CaptureQueriesContext(connection) as few:
         admin_client.get("/admin/parties/organisation/")
         admin_client.get("/admin/parties/membership/")
     for _ in range(20):
-        services.add_membership(None, OrganisationFactory(), combination=combination, start_date=TODAY)
+        services.add_membership(None, OrganisationFactory(), combination=combination, start_date=today())
     with django_assert_max_num_queries(len(few)):
         admin_client.get("/admin/parties/organisation/")
         admin_client.get("/admin/parties/membership/")

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models
 from django.urls import reverse
@@ -574,6 +575,15 @@ def test_admin_previews_a_merge_then_merges_it(staff, pair, django_capture_on_co
     detail = staff.get(reverse("admin:core_mergerecord_change", args=[record.pk]))
     assert detail.status_code == 200 and "The source as it was" in detail.content.decode()
 
+    # Undone from the record's list: the source is back; a second undo says nothing new.
+    undo = {"action": "undo_merges", "_selected_action": [record.pk]}
+    response = staff.post(records, undo, follow=True)
+    assert f"Undone: {source}" in response.content.decode()
+    assert Party.objects.filter(pk=source.pk).exists()
+    record.refresh_from_db()
+    assert record.undone_at is not None and record.undone_by.username == "admin"
+    assert "Undone:" not in staff.post(records, undo, follow=True).content.decode()
+
 
 def test_admin_merge_needs_two_parties_of_one_kind(staff):
     a, b, c = PersonFactory(), PersonFactory(), PersonFactory()
@@ -659,3 +669,94 @@ def test_a_worker_killed_during_a_merge_leaves_both_parties_and_the_rerun_comple
     assert visit.contact_id == target.pk
     assert EmailAddress.objects.filter(party=target, email="second@example.com").exists()
     assert MergeRecord.objects.get().source_id == source.pk
+
+
+# --- Undo ----------------------------------------------------------------------------------------
+
+
+def rows(relation, party, ct):
+    return relation.rows(party, ct).values()
+
+
+def party_rows(party) -> dict:
+    """Every row that points at the party, with the row's own values, per relation label."""
+    ct = [ContentType.objects.get_for_model(Party).pk]
+    return {
+        r.label: sorted(str({k: v for k, v in row.items() if k != "updated"}) for row in rows(r, party, ct))
+        for r in relations_to(Party)
+        if r.rows(party, ct).exists()
+    }
+
+
+def fields_of(party_id) -> dict:
+    from apps.core.changelog import snapshot
+
+    return {k: v for k, v in snapshot(Party.objects.get(pk=party_id)).items() if k != "updated"}
+
+
+def test_undo_restores_both_parties_exactly(actor, pair):
+    from apps.parties.merge import undo_merge
+
+    target, source = pair["target"], pair["source"]
+    before = {"source": party_rows(source), "target": party_rows(target)}
+    source_fields, target_fields = fields_of(source.pk), fields_of(target.pk)
+    source_created = Party.objects.get(pk=source.pk).created
+    record = merge_parties(actor, target, source)
+    assert record.dropped and record.demoted and record.filled  # every kind of change to undo
+
+    undone = undo_merge(actor, record.pk)
+
+    assert undone.undone_at is not None and undone.undone_by == actor and not undone.repeated
+    restored = Party.objects.get(pk=source.pk)
+    assert fields_of(source.pk) == source_fields and restored.created == source_created
+    assert fields_of(target.pk) == target_fields  # the blanks it took are blank again
+    assert {"source": party_rows(source), "target": party_rows(target)} == before
+    # Flags given back: each keeps its own primary e-mail and employer.
+    assert EmailAddress.objects.get(party=source, email="anne@example.com").is_primary
+    assert EmailAddress.objects.get(party=target, email="ann@example.com").is_primary
+    positions = {p.organisation.name: p.is_primary for p in CompanyPosition.objects.filter(person=source)}
+    assert positions == {"Globex": True}
+    # The target's default address, which took the source's content, is blank again.
+    default = Address.objects.get(party=target, is_default=True)
+    assert (default.street, default.city) == ("", "")
+    # Logged on both parties.
+    assert any(e.after and e.after.get("unmerged") == source.pk for e in history_for(target))
+    assert history_for(restored).filter(action="create").exists()
+
+    # Safe to repeat; and the parties can be merged again afterwards.
+    assert undo_merge(actor, record.pk).repeated
+    again = merge_parties(actor, target, source)
+    assert again.pk != record.pk and not Party.objects.filter(pk=source.pk).exists()
+
+
+def test_undo_refuses_when_a_later_change_conflicts_and_changes_nothing(actor, pair):
+    from apps.parties.merge import UndoRefused, undo_merge
+
+    target, source = pair["target"], pair["source"]
+    record = merge_parties(actor, target, source)
+    moved_email = EmailAddress.objects.get(party=target, email="anne@example.com")
+    moved_email.delete()  # a row that moved is gone
+    services.update_party(actor, Party.objects.get(pk=target.pk), birth_place="Bruges")  # filled, edited
+    after_merge = party_rows(target)
+
+    with pytest.raises(UndoRefused) as refused:
+        undo_merge(actor, record)
+    assert isinstance(refused.value, ValidationError)  # what the admin and APIs catch
+
+    text = " ".join(refused.value.messages)
+    assert "no longer belong to the target" in text and "birth place" in text.lower()
+    assert not Party.objects.filter(pk=source.pk).exists()
+    assert party_rows(target) == after_merge
+    record.refresh_from_db()
+    assert record.undone_at is None
+
+
+def test_undo_is_refused_after_the_retention_period(actor, pair, settings):
+    from apps.parties.merge import UndoRefused, undo_merge
+
+    settings.MERGE_UNDO_DAYS = 30
+    record = merge_parties(actor, pair["target"], pair["source"])
+    MergeRecord.objects.filter(pk=record.pk).update(time=record.time - datetime.timedelta(days=31))
+    with pytest.raises(UndoRefused, match="30 days"):
+        undo_merge(actor, record)
+    assert not Party.objects.filter(pk=pair["source"].pk).exists()

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model._meta.label: model._base_manager.count()
-        for model in apps.get_app_config("sales").get_models()
+        for label in ("sales", "catalogue")
+        for model in apps.get_app_config(label).get_models()
         if not model._meta.proxy
     }
 

@@ -234,6 +234,18 @@ class ListedContactSerializer(serializers.Serializer):
     number = nullable(help_text="Always null: the doc names no source (OQ-24).")
 
 
+class ContactSummarySerializer(serializers.Serializer):
+    """An account's contact and an activity's primary contact (AccountContact has `primary` too)."""
+
+    id = serializers.IntegerField()
+    name = nullable()
+    surname = nullable()
+    email = nullable()
+    phone = nullable(help_text="The contact's office phone.")
+    cellphone = nullable()
+    title = nullable()
+
+
 def listed_contact(person: Party | None) -> dict | None:
     """A contact in brief (its `primary_positions` and contact details prefetched)."""
     if person is None:

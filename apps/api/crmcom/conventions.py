@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, parsers, permissions, status
+from rest_framework import exceptions, permissions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -15,8 +15,10 @@ from rest_framework.views import APIView
 
 from apps.api.common.authentication import ApiKeyAuthentication
 from apps.api.common.errors import error_messages
-from apps.api.common.parsers import LimitedJSONParser, RequestTooLarge
+from apps.api.common.parsers import CheckedFormParser, LimitedJSONParser, RequestTooLarge
 from apps.api.common.permissions import ModelPermissions
+from apps.api.common.schema import ErrorDocs, error_responses_hook
+from apps.core.login_limits import client_address
 
 from .tokens import user_for_token
 
@@ -174,7 +176,7 @@ class CrmcomPermissions(ModelPermissions):
         return request.user.has_perms(perms)
 
 
-class FlatFormParser(parsers.FormParser):
+class FlatFormParser(CheckedFormParser):
     """Form-encoded bodies: flat objects only (nested objects and arrays need JSON)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
@@ -226,6 +228,9 @@ class LoginThrottle(SimpleRateThrottle):
 
         return settings.CRMCOM_LOGIN_THROTTLE_RATE
 
+    def get_ident(self, request):
+        return client_address(request)  # never a client-sent X-Forwarded-For on its own
+
     def get_cache_key(self, request, view):
         username = request.data.get("username") if isinstance(request.data, dict) else None
         ident = f"{self.get_ident(request)}:{str(username or '')[:150].lower()}"
@@ -244,6 +249,7 @@ ERRORS = {
     400: (BAD_REQUEST, "Bad request."),
     403: (FORBIDDEN, "Forbidden."),
     404: (NOT_FOUND, "Record not found."),
+    411: (BAD_REQUEST, "A request body needs a Content-Length."),
     500: (INTERNAL, "Internal server error."),
 }
 
@@ -253,3 +259,20 @@ def mount_error(request, status_code: int) -> JsonResponse:
     names no operation (see apps.api.common.mounts)."""
     error, message = ERRORS.get(status_code, (BAD_REQUEST, "Error."))
     return JsonResponse(envelope(status_code, error, message), status=status_code)
+
+
+# OpenAPI: every operation documents the Back-Office's error statuses with its error body.
+ERROR_DOCS = ErrorDocs(
+    component="V2Error",
+    schema={
+        "type": "object",
+        "required": ["error", "message", "parameters", "status"],
+        "properties": {
+            "status": {"type": "integer", "description": "The HTTP status."},
+            "message": {"type": "string"},
+            "error": {"type": "string", "description": "e.g. CRM.EXCEPTIONS.NOTFOUNDEXCEPTION"},
+            "parameters": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

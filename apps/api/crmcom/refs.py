@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts.models import Account, Classification, PaymentTerm
 from apps.core.models import Tag
 from apps.insights.models import Insight, InsightExport
+from apps.insights.services import exports_visible_to
 from apps.parties.models import Address, BusinessUnit, Party
 from apps.sales.models import Activity, ActivityType, Lead, Order, ServiceRequest
 
@@ -136,5 +137,6 @@ def insight(raw) -> Insight:
     return by_uuid(Insight.objects.all(), raw, "insight")
 
 
-def export(insight_obj: Insight, raw) -> InsightExport:
-    return by_uuid(insight_obj.exports.all(), raw, "export")
+def export(insight_obj: Insight, raw, user) -> InsightExport:
+    """One of the insight's exports that `user` may see (their own unless they may see all)."""
+    return by_uuid(exports_visible_to(user, insight_obj.exports.all()), raw, "export")

@@ -247,7 +247,7 @@ class ExportDetail(InsightMixin, CrmcomView):
         responses={200: s.V2Export, **ERRORS},
     )
     def get(self, request, insight_id, export_id):
-        export = refs.export(refs.insight(insight_id), export_id)
+        export = refs.export(refs.insight(insight_id), export_id, request.user)
         return Response(s.V2Export(export, context={"request": request}).data)
 
 
@@ -265,7 +265,7 @@ class ExportFile(InsightMixin, CrmcomView):
     )
     def get(self, request, insight_id, export_id):
         insight = refs.insight(insight_id)
-        export = refs.export(insight, export_id)
+        export = refs.export(insight, export_id, request.user)
         if export.state != InsightExport.State.COMPLETED or not export.file:
             raise bad_request("export: the file is not ready yet.", "export")
         content_type = "text/csv" if export.format == InsightExport.Format.CSV else "application/pdf"

@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 
-from apps.core import login_sessions
+from apps.core import login_limits, login_sessions
 
 from . import serializers as s
 from .conventions import FORBIDDEN, UNAUTHORIZED, CrmcomError, CrmcomView, LoginThrottle, not_found
@@ -73,6 +73,8 @@ class Login(CrmcomView):
     def post(self, request):
         data = self.validated(s.V2LoginInput)
         user = log_in(request, data["username"], data["password"], data.get("provider"))
+        if user is None and (wait := login_limits.locked_out_for(request)):
+            raise exceptions.Throttled(wait)  # 429 TOOMANYREQUESTS: too many failed log-ins
         if user is None:
             raise CrmcomError(401, UNAUTHORIZED, "Invalid user name or password.")
         session, refresh_token = login_sessions.start_session(user, refresh_lifetime())

@@ -8,12 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import authentication, exceptions, permissions, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api.common.parsers import LimitedJSONParser, RequestTooLarge
+from apps.api.common.parsers import CheckedMultiPartParser, LimitedJSONParser, RequestTooLarge
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 from apps.core.api_keys import authenticate_api_key
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ NOT_FOUND = "NOT_FOUND"
 REFERENCED_ENTITY_NOT_FOUND = "REFERENCED_ENTITY_NOT_FOUND"
 PERMISSION_DENIED = "PERMISSION_DENIED"
 REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS"
 INTERNAL_ERROR = "INTERNAL_ERROR"
 
 HTTP_STATUS = {
@@ -42,6 +43,7 @@ HTTP_STATUS = {
     REFERENCED_ENTITY_NOT_FOUND: 404,
     PERMISSION_DENIED: 403,
     REQUEST_TOO_LARGE: 413,
+    TOO_MANY_REQUESTS: 429,
     INTERNAL_ERROR: 500,
 }
 
@@ -163,13 +165,14 @@ class PublicCrmView(CrmView):
 
 
 class PhotoUploadMixin:
-    parser_classes = [MultiPartParser]
+    parser_classes = [CheckedMultiPartParser]
 
 
 ERRORS = {
     400: (INVALID_PARAMETER_VALUE, "Bad request"),
     403: (PERMISSION_DENIED, "Permission denied"),
     404: (NOT_FOUND, "No such method"),
+    411: (INVALID_PARAMETER_VALUE, "A request body needs a Content-Length"),
     500: (INTERNAL_ERROR, "Internal error"),
 }
 
@@ -179,3 +182,26 @@ def mount_error(request, status_code: int) -> JsonResponse:
     names no method (see apps.api.common.mounts)."""
     code, message = ERRORS.get(status_code, (INVALID_PARAMETER_VALUE, "Error"))
     return JsonResponse(envelope(None, code, message), status=status_code)
+
+
+# OpenAPI: every method documents the error statuses with the `{status, data: null}` envelope.
+ERROR_DOCS = ErrorDocs(
+    component="CrmErrorEnvelope",
+    schema={
+        "type": "object",
+        "required": ["data", "status"],
+        "properties": {
+            "status": {
+                "type": "object",
+                "required": ["code", "description", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "An error code such as `INVALID_TOKEN`."},
+                    "message": {"type": "string"},
+                    "description": {"type": "string"},
+                },
+            },
+            "data": {"nullable": True, "description": "null"},
+        },
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

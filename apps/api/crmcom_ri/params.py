@@ -6,12 +6,14 @@ fields; in a query string it is written `field=value` (a URL-encoded JSON object
 """
 
 import datetime
-import json
 import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from rest_framework.exceptions import ParseError
+
+from apps.api.common import hostile
 
 from .conventions import (
     AMBIGUOUS_IDENTIFIER,
@@ -169,8 +171,8 @@ def parse_identifier(value, allowed, name) -> dict:
         text = value.strip()
         if text.startswith("{"):
             try:
-                value = json.loads(text)
-            except ValueError:
+                value = hostile.loads(text)
+            except (ValueError, ParseError):
                 raise CrmError(INVALID_IDENTIFIER, "Invalid identifier", name) from None
         elif "=" in text:
             field, _, field_value = text.partition("=")

@@ -4,11 +4,12 @@ URL the view hands out (`/crm/ImageDownloadServlet?id=..&token=..`). Photos are 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions
 from rest_framework import serializers as s
-from rest_framework.parsers import FormParser, MultiPartParser
 
-from apps.api.common.parsers import LimitedJSONParser
+from apps.api.common.parsers import CheckedFormParser, LimitedJSONParser, UploadMultiPartParser
 from apps.content.models import File
+from apps.core.api_keys import authenticate_api_key
 from apps.parties import services_profile
 
 from . import docs
@@ -66,11 +67,22 @@ class PhotoShow(CrmView):
         )
 
 
+class TokenFirstMultiPartParser(UploadMultiPartParser):
+    """The photo upload is authenticated before its file is read: the `token` comes in the query
+    string or as a form field ahead of the file (an unknown caller's upload is never spooled), and
+    a Content-Length above the upload limit is refused before reading."""
+
+    def before_first_file(self, request, fields):
+        raw = request.GET.get("token") or fields.get("token")
+        if not raw or authenticate_api_key(str(raw)) is None:
+            raise exceptions.AuthenticationFailed()
+
+
 class PhotoAdd(CrmView):
     required_permission = "parties.change_party"
     # The file comes as multipart; a plain form or JSON (which cannot carry it) is read too, so
     # that a request without the file is MANDATORY_PARAMETER_MISSING, not an unreadable body.
-    parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
+    parser_classes = [TokenFirstMultiPartParser, CheckedFormParser, LimitedJSONParser]
 
     @extend_schema(
         tags=TAG,

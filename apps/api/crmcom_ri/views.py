@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import get_authorization_header
 
+from apps.core import login_limits
 from apps.core.api_keys import authenticate_api_key, issue_api_key, revoke_api_key
 from apps.core.paging import page_rows
 from apps.parties import services_profile
@@ -20,6 +21,8 @@ from . import codes, docs
 from .conventions import (
     INVALID_CREDENTIALS,
     INVALID_IDENTIFIER,
+    INVALID_PARAMETER_VALUE,
+    TOO_MANY_REQUESTS,
     CrmError,
     CrmResponse,
     CrmView,
@@ -31,6 +34,14 @@ from .present import ContactPresenter, contact_queryset, parse_fields_set, selec
 
 TAG = ["contact_information"]
 AUTH_TAG = ["authentication"]
+
+
+# Every token the login methods issue is named so (and expires): release ends only those.
+LOGIN_TOKEN_NAME = "CRM.COM R session"
+
+
+def is_login_token(key) -> bool:
+    return key.expires is not None and key.name.startswith(LOGIN_TOKEN_NAME)
 
 
 def issue_token(user, name: str) -> str:
@@ -71,10 +82,12 @@ class Login(PublicCrmView):
         if organisation.strip().upper() != settings.CRMCOM_ORGANISATION.upper():
             raise CrmError(INVALID_CREDENTIALS, "Invalid credentials", "organisation")
         user = authenticate(request, username=username, password=password)
+        if user is None and (wait := login_limits.locked_out_for(request)):
+            raise CrmError(TOO_MANY_REQUESTS, "Too many failed log-ins", f"Try again in {wait} seconds")
         if user is None or not user.is_active:
             raise CrmError(INVALID_CREDENTIALS, "Invalid credentials")
         check_unit(user, p.raw("unit", None))
-        return CrmResponse({"token": issue_token(user, "CRM.COM R session")})
+        return CrmResponse({"token": issue_token(user, LOGIN_TOKEN_NAME)})
 
 
 class WebApiKeyLogin(PublicCrmView):
@@ -100,7 +113,7 @@ class WebApiKeyLogin(PublicCrmView):
         if key is None:
             raise CrmError(INVALID_CREDENTIALS, "Invalid Web API key")
         check_unit(key.user, Params(self.params()).raw("unit", None))
-        return CrmResponse({"token": issue_token(key.user, f"CRM.COM R session (key {key.prefix})")})
+        return CrmResponse({"token": issue_token(key.user, f"{LOGIN_TOKEN_NAME} (key {key.prefix})")})
 
 
 class Release(CrmView):
@@ -108,9 +121,17 @@ class Release(CrmView):
         tags=AUTH_TAG,
         summary="Release a token",
         request=docs.CrmTokenRequest,
-        responses={200: docs.NullEnvelope, 401: docs.ErrorEnvelope},
+        responses={200: docs.NullEnvelope, 400: docs.ErrorEnvelope, 401: docs.ErrorEnvelope},
     )
     def post(self, request):
+        # An API key (long-lived, shared by all five APIs) is not this method's to end: only the
+        # tokens the login methods issued are released.
+        if not is_login_token(request.auth):
+            raise CrmError(
+                INVALID_PARAMETER_VALUE,
+                "Only a token from authentication/token can be released",
+                "token is an API key: revoke it in the back office",
+            )
         revoke_api_key(request.auth)
         return CrmResponse(None)
 

@@ -14,9 +14,12 @@ from rest_framework import exceptions, parsers, renderers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.api.common import hostile
 from apps.api.common.authentication import CachedBasicAuthentication
 from apps.api.common.parsers import RequestTooLarge, check_body_size
 from apps.api.common.permissions import ModelPermissions
+from apps.api.common.schema import ErrorDocs, error_responses_hook
+from apps.core import login_limits
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -46,9 +49,26 @@ class XMLParser(parsers.BaseParser):
         if not data.strip():
             raise MalformedXML("Empty body.")
         try:
-            return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+            root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         except (ET.ParseError, DefusedXmlException, ValueError) as exc:
             raise MalformedXML(f"Malformed XML: {exc}") from None
+        check_element(root)
+        return root
+
+
+def check_element(root) -> None:
+    """No NUL or lone surrogate in any text, tail, tag or attribute, and no nesting deeper than
+    API_MAX_JSON_DEPTH (walked without recursion)."""
+    limit = settings.API_MAX_JSON_DEPTH
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > limit:
+            raise MalformedXML(f"XML nested deeper than {limit} levels.")
+        texts = [element.tag, element.text, element.tail, *element.attrib.keys(), *element.attrib.values()]
+        if any(hostile.forbidden_text(text) for text in texts):
+            raise MalformedXML(hostile.FORBIDDEN_MESSAGE)
+        stack.extend((child, depth + 1) for child in element)
 
 
 class TextXMLParser(XMLParser):
@@ -98,6 +118,16 @@ def incwo_exception_handler(exc, context):
 class IncwoBasicAuthentication(CachedBasicAuthentication):
     www_authenticate_realm = "incwo"
 
+    def authenticate_credentials(self, userid, password, request=None):
+        if hostile.forbidden_text(userid) or hostile.forbidden_text(password):
+            raise exceptions.AuthenticationFailed("Invalid username/password.")
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except exceptions.AuthenticationFailed:
+            if wait := login_limits.locked_out_for(request):
+                raise exceptions.Throttled(wait, detail="Too many failed log-ins.") from None
+            raise
+
 
 class IncwoView(APIView):
     """Base of the incwo views: the business file check comes first (404), then HTTP Basic and
@@ -118,7 +148,13 @@ class IncwoView(APIView):
         super().initial(request, *args, **kwargs)
 
 
-ERROR_MESSAGES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Internal server error"}
+ERROR_MESSAGES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Not found",
+    411: "Length required",
+    500: "Internal server error",
+}
 
 
 def mount_error(request, status_code: int) -> HttpResponse:
@@ -127,3 +163,17 @@ def mount_error(request, status_code: int) -> HttpResponse:
     element = errors_element([ERROR_MESSAGES.get(status_code, "Error")])
     body = XML_DECLARATION + ET.tostring(element, encoding="utf-8")
     return HttpResponse(body, status=status_code, content_type="application/xml; charset=utf-8")
+
+
+# OpenAPI: every operation documents incwo's error statuses with its `<errors>` body.
+ERROR_DOCS = ErrorDocs(
+    component="IncwoErrors",
+    schema={
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "array", "items": {"type": "string"}}},
+        "xml": {"name": "errors"},
+    },
+    media_type="application/xml",
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

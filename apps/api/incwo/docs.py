@@ -2,8 +2,8 @@
 element tree: each serializer below is an element, lists are wrapped (`<contact_addresses>`
 holding `<contact_address>` elements), and the examples show the real XML."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers as s
 
 from .contacts import ADDRESS_TYPES, CIVILITIES, CONTACT_TYPES, ITEM_TYPES
@@ -37,26 +37,36 @@ class IncwoContactItem(s.Serializer):
     value = s.CharField(help_text="The number, e-mail address or messenger id.")
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {"$ref": "#/components/schemas/IncwoContactAddress"},
-        "xml": {"wrapped": True, "name": "contact_addresses"},
-    }
-)
-class AddressList(s.ListField):
+class WrappedList(s.ListField):
+    """A list of `child` elements wrapped in an element named `xml_name` (see WrappedListScheme)."""
+
+    xml_name = ""
+
+
+class WrappedListScheme(OpenApiSerializerFieldExtension):
+    """The OpenAPI schema of a WrappedList: an array of its child's component (registered, so the
+    reference resolves; `...Request` for request bodies), wrapped in its XML element."""
+
+    target_class = WrappedList
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = auto_schema.resolve_serializer(self.target.child, direction)
+        return {
+            "type": "array",
+            "items": component.ref,
+            "xml": {"wrapped": True, "name": self.target.xml_name},
+        }
+
+
+class AddressList(WrappedList):
     child = IncwoContactAddress()
+    xml_name = "contact_addresses"
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {"$ref": "#/components/schemas/IncwoContactItem"},
-        "xml": {"wrapped": True, "name": "contact_items"},
-    }
-)
-class ItemList(s.ListField):
+class ItemList(WrappedList):
     child = IncwoContactItem()
+    xml_name = "contact_items"
 
 
 @extend_schema_serializer(component_name="IncwoContact")

@@ -46,8 +46,8 @@ class ActivitySerializer(serializers.Serializer):
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
-    created = serializers.DateTimeField(read_only=True)
-    modified = serializers.DateTimeField(source="updated", read_only=True)
+    created = PeeplDateTimeField(read_only=True)
+    modified = PeeplDateTimeField(source="updated", read_only=True)
 
     def validate_type(self, value):
         value = KIND_SYNONYMS.get(value, value)

@@ -12,11 +12,22 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.content import downloads
 from apps.content.models import File, Folder, NewsPost, Picture, PictureAlbum
 
 
 class PeeplDateTimeField(serializers.DateTimeField):
-    """An ISO-8601 date-time, or a plain `YYYY-MM-DD` date (midnight, account time zone)."""
+    """An ISO-8601 date-time, or a plain `YYYY-MM-DD` date (midnight, account time zone), in; out,
+    an RFC 3339 date-time in the account time zone (spec: ISO-8601 timestamps, Q20 Brussels).
+    A moment whose offset there is not whole minutes (Brussels's local mean time, +00:17:30,
+    before 1892) is given in UTC instead: no RFC 3339 offset has seconds."""
+
+    def to_representation(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
 
     def to_internal_value(self, value):
         if isinstance(value, str) and len(value) == 10:
@@ -75,11 +86,9 @@ class UploadField(serializers.Field):
 
 
 def file_url(serializer, stored) -> str | None:
-    if not stored or not stored.name:
-        return None
-    url = stored.storage.url(stored.name)
+    """A URL that works in production too (apps.content.downloads), for the caller."""
     request = serializer.context.get("request")
-    return request.build_absolute_uri(url) if request is not None else url
+    return downloads.file_url(stored, getattr(request, "user", None), request)
 
 
 class UploadSerializer(serializers.Serializer):
@@ -98,7 +107,7 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     content_type = serializers.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True)
-    created = serializers.DateTimeField(read_only=True)
+    created = PeeplDateTimeField(read_only=True)
     file = UploadField(write_only=True)
 
     def get_url(self, obj) -> str | None:
@@ -111,7 +120,7 @@ class AttachmentSerializer(serializers.Serializer):
 class NewsPostSerializer(serializers.ModelSerializer):
     publish_date = PeeplDateTimeField(required=False)
     permissions = permissions_field(required=False)
-    modified = serializers.DateTimeField(source="updated", read_only=True)
+    modified = PeeplDateTimeField(source="updated", read_only=True)
 
     class Meta:
         model = NewsPost

@@ -2,16 +2,12 @@
 #81-#106) and the attachment views activities share: translate between the wire format and the
 content services. Lists are plain arrays at a fixed number of queries."""
 
-from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler
 from django.db.models import Count, Prefetch
-from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, status
 
-from apps.api.common.parsers import LimitedJSONParser, RequestTooLarge, check_body_size
+from apps.api.common.parsers import UploadJSONParser, UploadMultiPartParser
 from apps.content import services
 from apps.content.models import File, Folder, NewsPost, Picture, PictureAlbum, Thumbnail
 from apps.content.uploads import inspect_upload
@@ -20,64 +16,6 @@ from . import content_serializers as s
 from .conventions import DELETED, PeeplGenericView, deleted
 
 # --- Upload parsing -------------------------------------------------------------------------
-
-
-def upload_body_limit() -> int:
-    """The largest upload request: the largest file plus the form fields."""
-    return settings.FILE_UPLOAD_MAX_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-class UploadJSONParser(LimitedJSONParser):
-    """JSON with the file in base64 (4/3 of its size), up to the upload limit."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        import io
-
-        limit = upload_body_limit() * 4 // 3 + 1024
-        data = check_body_size(stream, limit)
-        return parsers.JSONParser.parse(self, io.BytesIO(data), media_type, parser_context)
-
-
-class _UploadSizeLimit(FileUploadHandler):
-    """Stops a multipart body that streams more than the limit (whatever Content-Length said)."""
-
-    def __init__(self, limit, request=None):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            raise RequestTooLarge()
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-class UploadMultiPartParser(parsers.MultiPartParser):
-    """Multipart uploads: 413 above the upload limit, before or while reading the body."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = parser_context["request"]
-        limit = upload_body_limit()
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit:
-            raise RequestTooLarge()
-        meta = request.META.copy()
-        meta["CONTENT_TYPE"] = media_type
-        handlers = [_UploadSizeLimit(limit, request), *request.upload_handlers]
-        try:
-            data, files = DjangoMultiPartParser(
-                meta, stream, handlers, parser_context.get("encoding")
-            ).parse()
-        except MultiPartParserError as exc:
-            raise exceptions.ParseError(f"Multipart form parse error - {exc}") from None
-        return parsers.DataAndFiles(data, files)
 
 
 class BaseView(PeeplGenericView):

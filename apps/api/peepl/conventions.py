@@ -14,6 +14,7 @@ from apps.api.common.errors import error_messages
 from apps.api.common.pagination import FastLimitOffsetPagination
 from apps.api.common.parsers import LimitedJSONParser
 from apps.api.common.permissions import ModelPermissions
+from apps.api.common.schema import ErrorDocs, error_responses_hook
 from apps.api.common.throttling import ApiKeyRateThrottle
 
 NOT_FOUND = {"detail": "Not found."}
@@ -94,6 +95,8 @@ ERROR_DETAILS = {
     400: "Bad request.",
     403: "You do not have permission to perform this action.",
     404: NOT_FOUND["detail"],
+    411: "A request body needs a Content-Length.",
+    429: "Request was throttled.",
     500: "A server error occurred.",
 }
 
@@ -102,3 +105,25 @@ def mount_error(request, status_code: int) -> JsonResponse:
     """Peepl's answer to an error outside its views: a path under the mount that matches no route
     (a missing trailing slash included) is a 404; see apps.api.common.mounts."""
     return JsonResponse({"detail": ERROR_DETAILS.get(status_code, "Error.")}, status=status_code)
+
+
+# OpenAPI: every operation documents Peepl's error statuses with its `{"detail": ...}` body (a 400
+# on a body names each bad field instead), and the throttle's 429.
+ERROR_DOCS = ErrorDocs(
+    component="PeeplError",
+    schema={
+        "type": "object",
+        "description": '`{"detail": "Not found."}`; a 400 on a body maps each bad field to its '
+        'messages: `{"name": ["This field is required."]}`.',
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": {},
+    },
+    statuses={
+        400: "Invalid parameters or body.",
+        401: "No token, or a token that is not valid.",
+        403: "The token's user lacks the permission.",
+        404: "No such record (or a path without its trailing slash).",
+        429: "More than the allowed calls a minute.",
+    },
+)
+schema_hook = error_responses_hook(ERROR_DOCS)

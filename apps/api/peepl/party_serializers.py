@@ -4,6 +4,7 @@ write goes through a service)."""
 
 from rest_framework import serializers
 
+from apps.api.common.schema import NullableInResponses
 from apps.core.models import CustomField, CustomFieldCategory
 from apps.parties import addresses
 from apps.parties.models import (
@@ -16,6 +17,8 @@ from apps.parties.models import (
     Party,
     Phone,
 )
+
+from .content_serializers import PeeplDateTimeField
 
 
 class NullableCharField(serializers.CharField):
@@ -243,20 +246,28 @@ class _PartyView:
 LANGUAGES = [code for code, _label in Party._meta.get_field("preferred_language").choices]
 
 
+class ShownDateField(NullableInResponses, serializers.DateField):
+    """Required in a request; null in a response for a contact made elsewhere without one."""
+
+
+class ShownEmailField(NullableInResponses, serializers.EmailField):
+    """Required in a request; null in a response for a contact made elsewhere without one."""
+
+
 class ContactSerializer(serializers.Serializer):
     """A contact's basic fields (the list representation, also of member lists and segments)."""
 
     id = serializers.IntegerField(read_only=True)
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField()
+    birth_date = ShownDateField()
     birth_place = serializers.CharField(max_length=100)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
     gender = serializers.ChoiceField(choices=Party.Gender.values)
-    email = serializers.EmailField(max_length=254)
+    email = ShownEmailField(max_length=254)
     phone = NullableCharField(max_length=50)
     mobile = NullableCharField(max_length=50)
-    last_modified = serializers.DateTimeField(source="updated", read_only=True)
+    last_modified = PeeplDateTimeField(source="updated", read_only=True)
 
     def to_representation(self, party):
         return super().to_representation(_PartyView(party))
@@ -295,7 +306,7 @@ class OrganisationSerializer(serializers.Serializer):
     phone = serializers.CharField(read_only=True, allow_null=True)
     website = NullableCharField(read_only=True)
     vat_number = NullableCharField(read_only=True)
-    last_modified = serializers.DateTimeField(source="updated", read_only=True)
+    last_modified = PeeplDateTimeField(source="updated", read_only=True)
 
     def to_representation(self, party):
         return super().to_representation(_PartyView(party))

@@ -5,12 +5,13 @@ account groups (saved through services_accounts, with their accounts listed) and
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from apps.core.admin_base import ModelAdmin, TabularInline
 from apps.parties import services_accounts
 from apps.parties.models import AccountGroup, AccountType, MonthlyBudget, Party
 
 
 @admin.register(AccountType)
-class AccountTypeAdmin(admin.ModelAdmin):
+class AccountTypeAdmin(ModelAdmin):
     list_display = ["name", "sort_order", "is_default", "is_customer", "is_prospect", "default_tab"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
@@ -35,7 +36,7 @@ class AccountTypeAdmin(admin.ModelAdmin):
     ]
 
 
-class GroupAccountsInline(admin.TabularInline):
+class GroupAccountsInline(TabularInline):
     model = Party.account_groups.through
     verbose_name = "account"
     verbose_name_plural = "accounts in this group"
@@ -49,7 +50,7 @@ class GroupAccountsInline(admin.TabularInline):
 
 
 @admin.register(AccountGroup)
-class AccountGroupAdmin(admin.ModelAdmin):
+class AccountGroupAdmin(ModelAdmin):
     list_display = ["name", "id"]
     search_fields = ["name"]
     readonly_fields = ["uuid", "created", "updated"]
@@ -74,7 +75,7 @@ class AccountGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyBudget)
-class MonthlyBudgetAdmin(admin.ModelAdmin):
+class MonthlyBudgetAdmin(ModelAdmin):
     list_display = ["party", "year", "month", "amount"]
     list_filter = ["year"]
     search_fields = ["party__name", "party__account_number"]

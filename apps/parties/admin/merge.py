@@ -18,8 +18,10 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
+from apps.core.admin import UsedContentTypeFilter
+from apps.core.admin_base import ModelAdmin
 from apps.core.models import Job, MergeRecord
-from apps.parties.merge import merge_parties, request_merge
+from apps.parties.merge import merge_parties, request_merge, undo_merge
 from apps.parties.models import Organisation, Party, Person
 
 from . import parties as _parties  # noqa: F401  (registers the screens this module extends)
@@ -119,10 +121,32 @@ for _model in (Person, Organisation):
     _add_action(_model)
 
 
-@admin.register(MergeRecord)
-class MergeRecordAdmin(admin.ModelAdmin):
-    """Merges done, read-only: what moved, what was demoted or dropped, and the source as it was."""
+@admin.action(description="Undo the selected merges")
+def undo_merges(modeladmin, request, queryset):
+    """Undo each selected merge (apps.parties.merge.undo_merge), each in its own transaction: one
+    refused (too old, or a later change conflicts) says why and leaves the others done."""
+    if not request.user.has_perms(["parties.add_party", "parties.change_party"]):
+        raise PermissionDenied
+    for record in queryset.order_by("-time", "-id"):
+        try:
+            undone = undo_merge(request.user, record)
+        except ValidationError as error:
+            modeladmin.message_user(
+                request, f"{record}: not undone. " + " ".join(error.messages), messages.ERROR
+            )
+            continue
+        if not undone.repeated:
+            modeladmin.message_user(
+                request, f"Undone: {record.source_repr} (#{record.source_id}) is back.", messages.SUCCESS
+            )
 
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(ModelAdmin):
+    """Merges done, read-only: what moved, what was demoted or dropped, and the source as it was.
+    A merge can be undone from here (the "Undo" action) within MERGE_UNDO_DAYS."""
+
+    actions = [undo_merges]
     list_display = [
         "time",
         "user_name",
@@ -131,8 +155,13 @@ class MergeRecordAdmin(admin.ModelAdmin):
         "target_link",
         "moved_rows",
         "dropped_rows",
+        "undone_at",
     ]
-    list_filter = ["content_type", ("time", admin.DateFieldListFilter)]
+    list_filter = [
+        ("content_type", UsedContentTypeFilter),
+        ("time", admin.DateFieldListFilter),
+        ("undone_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["content_type"]
     search_fields = ["source_repr", "target_repr", "=source_id", "=target_id"]
     fields = [
@@ -144,6 +173,8 @@ class MergeRecordAdmin(admin.ModelAdmin):
         "source_label",
         "summary",
         "source_values",
+        "undone_at",
+        "undone_by",
     ]
     readonly_fields = fields
 

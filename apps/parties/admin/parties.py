@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AdminDateWidget
-from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
+from django.contrib.contenttypes.admin import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -43,8 +43,17 @@ from apps.core.admin import (
     formset_error,
     fresh,
 )
+from apps.core.admin_base import (
+    GenericTabularInline,
+    ListExportMixin,
+    ModelAdmin,
+    StackedInline,
+    TabularInline,
+)
 from apps.core.models import AppliesTo, CustomField, CustomFieldValue, Tag
 from apps.parties import addresses, services, services_profile
+from apps.parties.admin.bulk import BULK_ACTIONS
+from apps.parties.admin.timeline import TimelineTab, log_activity_view
 from apps.parties.models import (
     Address,
     AddressType,
@@ -169,10 +178,40 @@ class _IdFilter(admin.SimpleListFilter):
             return None
 
 
-class GroupFilter(_IdFilter):
-    """Parties with an active membership today in (a combination of) the group."""
+def subtrees() -> dict[int, set[int]]:
+    """{group id: the ids of the group and of every group under it}, from one query."""
+    tree = group_tree()
+    out = {}
+    for index, (group, depth) in enumerate(tree):
+        ids = {group.pk}
+        for below, below_depth in tree[index + 1 :]:
+            if below_depth <= depth:
+                break
+            ids.add(below.pk)
+        out[group.pk] = ids
+    return out
 
-    title = "group (member today)"
+
+def group_member_counts() -> dict[int, tuple[int, int]]:
+    """{group id: (persons and organisations who are members today directly, ... of the group
+    or any group under it)}: one aggregate query over today's memberships for every group."""
+    trees = subtrees()
+    if not trees:
+        return {}
+    active = Membership.objects.active_on(timezone.localdate())
+    aggregates = {}
+    for pk, ids in trees.items():
+        aggregates[f"d{pk}"] = Count("party", distinct=True, filter=Q(combination__group_id=pk))
+        aggregates[f"t{pk}"] = Count("party", distinct=True, filter=Q(combination__group_id__in=ids))
+    totals = active.aggregate(**aggregates)
+    return {pk: (totals[f"d{pk}"], totals[f"t{pk}"]) for pk in trees}
+
+
+class GroupFilter(_IdFilter):
+    """Parties with an active membership today in (a combination of) the group or of any group
+    under it (the tree's meaning: the board's members include its committees')."""
+
+    title = "group, including subgroups (member today)"
     parameter_name = "group"
 
     def lookups(self, request, model_admin):
@@ -182,7 +221,11 @@ class GroupFilter(_IdFilter):
         pk = self.value_id()
         if pk is None:
             return queryset
-        return queryset.filter(has_membership(group=pk))
+        ids = subtrees().get(pk, {pk})
+        memberships = Membership.objects.active_on(timezone.localdate()).filter(
+            party=OuterRef("pk"), combination__group_id__in=ids
+        )
+        return queryset.filter(Exists(memberships))
 
 
 class FunctionFilter(_IdFilter):
@@ -597,7 +640,8 @@ def _with_rest(layout, accepted) -> list:
     return kept + sorted(set(accepted) - _placed(kept))
 
 
-class AddressInline(admin.StackedInline):
+class AddressInline(StackedInline):
+    tab = True
     model = Address
     form = AddressForm
     formset = AddressFormSet
@@ -624,14 +668,16 @@ class AddressInline(admin.StackedInline):
         return super().get_queryset(request).select_related("address_type")
 
 
-class EmailInline(admin.TabularInline):
+class EmailInline(TabularInline):
+    tab = True
     model = EmailAddress
     formset = OnePrimaryFormSet
     fields = _with_rest(["email", "is_primary", "context", "description", "is_active"], EMAIL_FIELDS)
     extra = 0
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(TabularInline):
+    tab = True
     model = Phone
     fields = _with_rest(
         ["number", "kind", "context", "is_primary", "area_code", "country", "description", "is_active"],
@@ -640,7 +686,8 @@ class PhoneInline(admin.TabularInline):
     extra = 0
 
 
-class EducationInline(admin.TabularInline):
+class EducationInline(TabularInline):
+    tab = True
     model = Education
     form = DatesForm
     fields = ["school", "degree", "start_date", "end_date", "description"]
@@ -652,7 +699,8 @@ class EducationInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TabularInline):
+    tab = True
     model = CompanyPosition
     fk_name = "person"
     form = PositionForm
@@ -666,7 +714,8 @@ class PositionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation")
 
 
-class EmployeeInline(admin.TabularInline):
+class EmployeeInline(TabularInline):
+    tab = True
     """An organisation's people (edited on each person's page)."""
 
     model = CompanyPosition
@@ -689,7 +738,8 @@ class EmployeeInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', party_change_url(obj.person), obj.person)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
+    tab = True
     model = Membership
     form = DatesForm
     fields = ["combination", "start_date", "end_date", "status"]
@@ -723,7 +773,8 @@ class MessengerAccountForm(forms.ModelForm):
                 field.disabled = True
 
 
-class MessengerAccountInline(admin.TabularInline):
+class MessengerAccountInline(TabularInline):
+    tab = True
     model = MessengerAccount
     form = MessengerAccountForm
     fields = ["service", "handle"]
@@ -741,7 +792,8 @@ class RelationFormSet(BaseInlineFormSet):
                 form.add_error("related_party", "A party cannot be related to itself.")
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(TabularInline):
+    tab = True
     model = PartyRelation
     fk_name = "party"
     formset = RelationFormSet
@@ -760,6 +812,7 @@ class RelationInline(admin.TabularInline):
 
 
 class CustomFieldValueInline(GenericTabularInline):
+    tab = True
     model = CustomFieldValue
     form = CustomFieldValueForm
     formset = CustomFieldValueFormSet
@@ -767,6 +820,7 @@ class CustomFieldValueInline(GenericTabularInline):
     readonly_fields = ["field_type"]
     extra = 0
     verbose_name = "custom field value"
+    verbose_name_plural = "custom fields"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("field")
@@ -801,12 +855,15 @@ def _layout(sections, service_fields):
     for title, fields, *options in sections:
         kept = _keep(fields, accepted | set(CONSENT_STAMPS))
         if kept:
-            fieldsets.append((title, {"fields": kept, **(options[0] if options else {})}))
+            extra = dict(options[0]) if options else {}
+            if title:  # every titled section is a tab of the details (the page fits a screen)
+                extra["classes"] = [c for c in extra.get("classes", []) if c != "collapse"] + ["tab"]
+            fieldsets.append((title, {"fields": kept, **extra}))
             placed |= _placed(kept)
     more = sorted(accepted - placed)
     if more:
-        fieldsets.append(("More", {"fields": more}))
-    fieldsets.append(("Record", {"fields": ["uuid", "created", "updated"], "classes": ["collapse"]}))
+        fieldsets.append(("More", {"fields": more, "classes": ["tab"]}))
+    fieldsets.append(("Record", {"fields": ["uuid", "created", "updated"], "classes": ["tab"]}))
     return fieldsets
 
 
@@ -838,7 +895,9 @@ PROFILE_SECTIONS = [
 ]
 
 
-class PartyAdminBase(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class PartyAdminBase(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
+    change_form_datasets = [TimelineTab]
+    actions = ["delete_selected", *BULK_ACTIONS]
     kind: str = ""
     service_fields: frozenset[str] = frozenset()
     autocomplete_fields = ["tags"]
@@ -1083,7 +1142,7 @@ class OrganisationAdmin(PartyAdminBase):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ModelAdmin):
     """Not on the index: it serves the party pickers (autocomplete) of company positions,
     memberships and segments, and sends links to a party to its person or organisation page."""
 
@@ -1113,6 +1172,16 @@ class PartyAdmin(admin.ModelAdmin):
             queryset = queryset.filter(kind=Party.Kind.ORGANISATION)
         return queryset, may_have_duplicates
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.log_activity_view)
+        return [
+            path("<path:object_id>/log-activity/", view, name="parties_party_log_activity"),
+            *super().get_urls(),
+        ]
+
+    def log_activity_view(self, request, object_id):
+        return log_activity_view(self, request, unquote(object_id))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         party = Party.objects.filter(pk=unquote(object_id)).first()
         if party is None:
@@ -1124,7 +1193,7 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddressType)
-class AddressTypeAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class AddressTypeAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["description", "code", "max_amount", "is_default", "address_count"]
     search_fields = ["description", "code"]
 
@@ -1172,6 +1241,12 @@ class GroupTreeChangeList(ChangeList):
             return super().get_ordering(request, queryset)
         return ["tree_position", "pk"]
 
+    def get_results(self, request):
+        super().get_results(request)
+        counts = group_member_counts()
+        for group in self.result_list:
+            group.member_counts = counts.get(group.pk, (0, 0))
+
 
 class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -1199,7 +1274,7 @@ class GroupForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = GroupForm
     list_display = ["tree_name", "description", "members"]
     search_fields = ["name", "description"]
@@ -1217,10 +1292,20 @@ class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
             '<span style="padding-left:{}em">{}</span>', 1.5 * getattr(obj, "tree_depth", 0), obj.name
         )
 
-    @admin.display(description="Members today")
+    @admin.display(description="Members today (direct / with subgroups)")
     def members(self, obj):
-        url = reverse("admin:parties_person_changelist")
-        return format_html('<a href="{}?group={}">Persons</a>', url, obj.pk)
+        counts = getattr(obj, "member_counts", (0, 0))
+        persons = reverse("admin:parties_person_changelist")
+        organisations = reverse("admin:parties_organisation_changelist")
+        return format_html(
+            '{} / {} · <a href="{}?group={}">persons</a> · <a href="{}?group={}">organisations</a>',
+            counts[0],
+            counts[1],
+            persons,
+            obj.pk,
+            organisations,
+            obj.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.GROUP_FIELDS}
@@ -1235,7 +1320,7 @@ class GroupAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Function)
-class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["name", "description", "members"]
     search_fields = ["name", "description"]
     fields = ["name", "description"]
@@ -1258,7 +1343,7 @@ class FunctionAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Combination)
-class CombinationAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class CombinationAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     list_display = ["__str__", "group", "function", "memberships_link"]
     list_filter = ["group", "function"]
     list_select_related = ["group", "function"]
@@ -1299,7 +1384,7 @@ class MembershipForm(DatesForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class MembershipAdmin(ListExportMixin, ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = MembershipForm
     list_display = ["party", "combination", "start_date", "end_date", "status"]
     list_filter = [MembershipStatusFilter, "combination__group", "combination__function", "start_date"]
@@ -1388,7 +1473,7 @@ class SegmentForm(forms.ModelForm):
 
 
 @admin.register(Segment)
-class SegmentAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, admin.ModelAdmin):
+class SegmentAdmin(ServiceAdminMixin, ChangeLogHistoryMixin, ModelAdmin):
     form = SegmentForm
     list_display = ["name", "applies_to", "rule_summary", "static_count", "members_link"]
     list_filter = ["applies_to"]

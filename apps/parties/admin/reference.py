@@ -4,6 +4,7 @@ uniqueness; a row in use cannot be deleted (the parties protect it)."""
 
 from django.contrib import admin
 
+from apps.core.admin_base import ModelAdmin, TabularInline
 from apps.parties.models import (
     BusinessGroup,
     BusinessUnit,
@@ -16,41 +17,41 @@ from apps.parties.models import (
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ModelAdmin):
     list_display = ["name", "id", "alpha_2", "alpha_3", "alternative_code", "dialling_code"]
     search_fields = ["name", "alpha_2", "alpha_3", "alternative_code"]
     ordering = ["name"]
 
 
 @admin.register(PartyCategory)
-class PartyCategoryAdmin(admin.ModelAdmin):
+class PartyCategoryAdmin(ModelAdmin):
     list_display = ["name", "code", "description"]
     search_fields = ["name", "code"]
     readonly_fields = ["uuid"]
 
 
 @admin.register(PrivacyLevel)
-class PrivacyLevelAdmin(admin.ModelAdmin):
+class PrivacyLevelAdmin(ModelAdmin):
     list_display = ["name", "number", "hierarchy_level"]
     search_fields = ["name", "number"]
     readonly_fields = ["uuid"]
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     readonly_fields = ["uuid"]
 
 
 @admin.register(IndustrySector)
-class IndustrySectorAdmin(admin.ModelAdmin):
+class IndustrySectorAdmin(ModelAdmin):
     list_display = ["name", "alternative_code"]
     search_fields = ["name", "alternative_code"]
     readonly_fields = ["uuid"]
 
 
-class BusinessUnitInline(admin.TabularInline):
+class BusinessUnitInline(TabularInline):
     model = BusinessUnit
     fields = ["name", "alternative_code", "description", "is_default"]
     extra = 0
@@ -58,7 +59,7 @@ class BusinessUnitInline(admin.TabularInline):
 
 
 @admin.register(BusinessGroup)
-class BusinessGroupAdmin(admin.ModelAdmin):
+class BusinessGroupAdmin(ModelAdmin):
     list_display = ["name", "alternative_code", "community_name"]
     search_fields = ["name", "alternative_code", "community_name"]
     readonly_fields = ["uuid"]
@@ -66,7 +67,7 @@ class BusinessGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessUnit)
-class BusinessUnitAdmin(admin.ModelAdmin):
+class BusinessUnitAdmin(ModelAdmin):
     list_display = ["name", "group", "alternative_code", "is_default"]
     list_filter = ["group"]
     search_fields = ["name", "alternative_code"]

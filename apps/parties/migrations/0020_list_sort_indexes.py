@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('content', '0002_file_parties'),
-        ('core', '0010_row_counters'),
+        ('core', '0012_row_counters'),
         ('parties', '0008_addresses_across_apis'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -237,6 +237,49 @@ def test_export_errors(bo):
     assert_error(bo.get(f"insights/{insight.uuid}/exports/{NOT_A_RECORD}"), 404, NOT_FOUND, ["export"])
 
 
+def test_exports_are_readable_by_their_owner_unless_one_may_see_all(
+    bo, contact, admin_client, django_capture_on_commit_callbacks
+):
+    """Issue 16: any user with the view permission read every export. An export holds what its
+    requester could see: others read it only with insights.view_all_exports."""
+    from django.contrib.auth.models import Permission
+
+    from tests.api.crmcom.conftest import client_for
+    from tests.factories import UserFactory
+
+    def analyst(*codenames):
+        user = UserFactory()
+        user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+        return user
+
+    viewing = ("view_insight", "add_insightexport", "view_insightexport")
+    alice, bob = analyst(*viewing), analyst(*viewing)
+    auditor = analyst(*viewing, "view_all_exports")
+    task(contact)
+    insight = create(bo)
+    bo.post(f"insights/{insight.uuid}/events", {"type": "ACTIVITIES"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alice).post(f"insights/{insight.uuid}/exports", {"format": "CSV"})
+    assert response.status_code == 200, response.content
+    path = f"insights/{insight.uuid}/exports/{response.json()['id']}"
+    assert client_for(alice).get(path).status_code == 200
+    assert client_for(alice).get(f"{path}/file").status_code == 200
+    assert_error(client_for(bob).get(path), 404, NOT_FOUND, ["export"])
+    assert_error(client_for(bob).get(f"{path}/file"), 404, NOT_FOUND, ["export"])
+    assert client_for(auditor).get(f"{path}/file").status_code == 200
+    assert bo.get(path).status_code == 200  # a superuser may see all
+    export = InsightExport.objects.get()
+    admin_client.force_login(bob)
+    bob.is_staff = True
+    bob.save()
+    assert admin_client.get(f"/admin/insights/insightexport/{export.pk}/download/").status_code == 404
+    assert admin_client.get("/admin/insights/insightexport/").context["cl"].result_count == 0
+    admin_client.force_login(alice)
+    alice.is_staff = True
+    alice.save()
+    assert admin_client.get(f"/admin/insights/insightexport/{export.pk}/download/").status_code == 200
+
+
 # --- Analytics (N1, N2) ------------------------------------------------------------------------
 
 

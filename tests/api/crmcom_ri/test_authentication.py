@@ -109,6 +109,30 @@ def test_released_token_is_refused(crm):
     assert crm.call("authentication/token/release").status_code == 401
 
 
+def test_release_never_revokes_a_long_lived_api_key(admin_user):
+    """Issue 16: release with an API key revoked it for all five APIs. Release ends only the
+    tokens the login methods issued; the key keeps working everywhere."""
+    key, raw = issue_api_key(admin_user, "integration")
+    client = CrmClient()
+    client.token = raw
+    response = client.call("authentication/token/release")
+    assert response.status_code == 400 and status_code(response) == "INVALID_PARAMETER_VALUE"
+    key.refresh_from_db()
+    assert key.revoked is None
+    assert client.query("contact_information/list", {"id_number": "1"}).status_code == 200
+    assert client.get("/cirrus/accounts", HTTP_X_TOKEN=raw).status_code == 200
+    # A token from the Web API key login is a login token: released, while the key lives on.
+    basic = base64.b64encode(f"{raw}:".encode()).decode()
+    issued = client.post(
+        BASE + "authentication/web_api_key/token", {}, format="json", HTTP_AUTHORIZATION=f"Basic {basic}"
+    )
+    client.token = issued.json()["data"]["token"]
+    assert client.call("authentication/token/release").status_code == 200
+    assert client.query("contact_information/list", {"id_number": "1"}).status_code == 401
+    key.refresh_from_db()
+    assert key.revoked is None
+
+
 def test_expired_token_is_refused(crm):
     ApiKey.objects.update(expires=timezone.now() - timedelta(seconds=1))
     assert status_code(crm.query("contact_information/list", {"id_number": "1"})) == "INVALID_TOKEN"

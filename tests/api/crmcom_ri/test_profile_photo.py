@@ -146,3 +146,61 @@ def test_view_errors(crm, contact_id):
     error(crm.query("contact_information/profile_photo/view"), 400, "INVALID_IDENTIFIER")
     error(view(crm, "F" * 32), 404, "NOT_FOUND")
     error(crm.get(f"/crm/ImageDownloadServlet?id={'F' * 32}&token={crm.token}"), 404, "NOT_FOUND")
+
+
+class CountingStream(io.BytesIO):
+    """A request body that records how much of it the server read."""
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.consumed = self.tell()
+        return data
+
+
+def test_an_unauthenticated_upload_is_refused_before_its_file_is_read(crm, contact_id, settings):
+    """Issue 16: 300 MiB were spooled to /tmp before the 401. The token comes ahead of the file
+    (query string or an earlier form field); without a valid one the file part is never read."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    big = io.BytesIO(b"\xff\xd8" + b"x" * (5 * 1024 * 1024))
+    big.name = "big.jpg"
+    for token in (None, "nope.nope", crm.token + "x"):
+        fields = {"contact_information_identifier": f"id={contact_id}", "file": big}
+        if token:
+            fields = {"token": token, **fields}
+        big.seek(0)
+        body = encode_multipart(BOUNDARY, fields)
+        stream = CountingStream(body)
+        response = crm.generic(
+            "POST",
+            BASE + "contact_information/profile_photo/add",
+            content_type=MULTIPART_CONTENT,
+            **{"wsgi.input": stream, "CONTENT_LENGTH": str(len(body))},
+        )
+        error(response, 401, "INVALID_TOKEN")
+        assert stream.consumed < 1024 * 1024, stream.consumed  # the 5 MiB file was not read
+    # A valid token sent after the file is too late: the caller is unknown when the file starts.
+    late = {"contact_information_identifier": f"id={contact_id}", "file": jpeg(), "token": crm.token}
+    response = crm.post(BASE + "contact_information/profile_photo/add", late, format="multipart")
+    error(response, 401, "INVALID_TOKEN")
+    # The token in the query string works whatever the form's order.
+    response = crm.post(
+        BASE + f"contact_information/profile_photo/add?token={crm.token}",
+        {"contact_information_identifier": f"id={contact_id}", "file": jpeg()},
+        format="multipart",
+    )
+    ok(response)
+
+
+def test_an_upload_declaring_more_than_the_limit_is_a_413_before_reading(crm, contact_id, settings):
+    settings.FILE_UPLOAD_MAX_SIZE = 1000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    stream = CountingStream(b"x" * 10)
+    response = crm.generic(
+        "POST",
+        BASE + f"contact_information/profile_photo/add?token={crm.token}",
+        content_type="multipart/form-data; boundary=xyz",
+        **{"wsgi.input": stream, "CONTENT_LENGTH": str(300 * 1024 * 1024)},
+    )
+    error(response, 413, "REQUEST_TOO_LARGE")
+    assert getattr(stream, "consumed", 0) == 0

@@ -527,3 +527,12 @@ def test_a_title_written_elsewhere_reads_as_a_civility(incwo):
     assert value(xml(incwo.get(f"contacts/{person.pk}.xml")), "civility_label_id") == "18"
     other = PersonFactory(title="Sir")
     assert value(xml(incwo.get(f"contacts/{other.pk}.xml")), "civility_label_id") == ""
+
+
+def test_a_page_above_2_63_is_an_empty_page_not_a_500(incwo):
+    """Issue 16: the offset overflowed PostgreSQL's bigint. The spec answers every page past the
+    end with 200 and an empty <contacts>."""
+    for page in (2**63, 2**63 + 1, 10**40, 2**63 // 100 + 1):
+        response = incwo.get(f"/incwo/1/contacts.xml?page={page}")
+        assert response.status_code == 200, response.content
+        assert ET.fromstring(response.content).tag == "contacts" and len(ET.fromstring(response.content)) == 0

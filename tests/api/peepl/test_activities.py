@@ -392,3 +392,27 @@ def test_schema_and_docs_list_the_operations(client):
         assert path in text
     assert "#54 Get all activities" in text and "#106" in text and "multipart/form-data" in text
     assert client.get("/api/docs/peepl/").status_code == 200
+
+
+# --- Date-times before 1892 (Brussels's local mean time) ------------------------------------
+
+
+def test_datetimes_before_1892_are_given_in_utc(peepl):
+    """Brussels kept local mean time (+00:17:30) until 1892; RFC 3339 offsets have no seconds, so
+    such a moment is given in UTC. Later ones keep the account time zone's offset."""
+    old = {**EXTERNAL, "start_date": "1850-03-01T12:00:00Z", "registration_deadline": "1891-12-31T23:00:00Z"}
+
+    created = peepl.post("activities/external/", old, format="json")
+    modern = peepl.post("activities/external/", EXTERNAL, format="json")
+
+    assert created.status_code == 201, created.content
+    body = peepl.get(f"activities/external/{created.json()['id']}/").json()
+    assert body["start_date"] == "1850-03-01T12:00:00Z"
+    assert body["registration_deadline"] == "1891-12-31T23:00:00Z"
+    assert modern.json()["start_date"] == "2024-06-21T18:00:00+02:00"
+    post = peepl.post(
+        "news_posts/", {"title": "Old", "content": "x", "publish_date": "1800-01-01"}, format="json"
+    )
+    assert post.status_code == 201, post.content
+    # Midnight in Brussels's local mean time, 1800-01-01, is 23:42:30 UTC the day before.
+    assert post.json()["publish_date"] == "1799-12-31T23:42:30Z"

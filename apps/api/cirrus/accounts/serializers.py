@@ -214,15 +214,8 @@ class BudgetIn(CirrusSerializer):
 # --- Responses --------------------------------------------------------------------------------
 
 
-class AccountContactSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = f.nullable()
-    surname = f.nullable()
-    email = f.nullable()
-    phone = f.nullable(help_text="The contact's office phone.")
-    cellphone = f.nullable()
+class AccountContactSerializer(f.ContactSummarySerializer):
     primary = serializers.IntegerField(help_text="1 for the account's primary contact.")
-    title = f.nullable()
 
 
 def account_contact(position, account: Party) -> dict:

@@ -238,16 +238,6 @@ ACTIVITY_TYPES = FieldMap(
 # --- Responses --------------------------------------------------------------------------------
 
 
-class PrimaryContactSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = f.nullable()
-    surname = f.nullable()
-    email = f.nullable()
-    phone = f.nullable(help_text="The contact's office phone.")
-    cellphone = f.nullable()
-    title = f.nullable()
-
-
 def primary_contact(person: Party | None) -> dict | None:
     brief = f.listed_contact(person)
     if brief is None:
@@ -305,7 +295,7 @@ class ActivitySerializer(serializers.Serializer):
     invitedusers = f.ListedUserSerializer(many=True)
     invitedcontacts = f.ListedContactSerializer(many=True)
     location = f.nullable()
-    primarycontact = PrimaryContactSerializer(allow_null=True)
+    primarycontact = f.ContactSummarySerializer(allow_null=True)
     priority = PrioritySerializer(allow_null=True)
     progressionstate = f.IdNameSerializer(allow_null=True)
     opportunity = f.ListedOpportunitySerializer(allow_null=True)

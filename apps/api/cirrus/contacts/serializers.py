@@ -12,6 +12,7 @@ contact. `street` (one line: street, number, box), `city` and `zip` are its main
 from django.core.validators import EmailValidator
 from rest_framework import serializers
 
+from apps.content import downloads
 from apps.core.models import Tag
 from apps.parties.addresses import address_line
 from apps.parties.models import Party, Phone
@@ -128,9 +129,9 @@ def parties_have_photos() -> bool:
     return any(field.name == "profile_photo" for field in Party._meta.get_fields())
 
 
-def photo(person: Party) -> dict:
+def photo(person: Party, request=None) -> dict:
     row = getattr(person, "profile_photo", None)
-    url = row.file.url if row is not None and row.file else None
+    url = downloads.file_url(row.file, getattr(request, "user", None), request) if row is not None else None
     return {"avatar": url, "photo": url}
 
 
@@ -192,6 +193,6 @@ class ContactSerializer(serializers.Serializer):
             "superior": f.listed_contact(position.reports_to) if position else None,
             "files": f.listed_files(person.files.all()),
             "followers": [f.listed_user(user) for user in person.followers.all()],
-            "photo": photo(person),
+            "photo": photo(person, self.context.get("request")),
             "tags": [f.tag(row, "contact") for row in person.tags.all()],
         }

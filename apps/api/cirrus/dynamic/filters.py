@@ -24,7 +24,7 @@ class GroupsFilter(django_filters.Filter):
     field_class = CsvStringField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", FIELD_GROUPS)
+        kwargs.setdefault("choices", lambda: FIELD_GROUPS)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

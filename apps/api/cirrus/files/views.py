@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 
+from apps.api.common.parsers import UploadJSONParser
 from apps.content import services as content_services
 from apps.content.models import File, Folder
 from apps.content.uploads import inspect_upload
@@ -50,6 +51,8 @@ def folders():
 
 class FileMixin:
     permission_model = File
+    # The content comes in base64: the body may carry a file up to FILE_UPLOAD_MAX_SIZE.
+    parser_classes = [UploadJSONParser]
     serializer_class = s.FileSerializer
     error_field_map = FILE_ERRORS
 

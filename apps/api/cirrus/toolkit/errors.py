@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apps.api.common.errors import error_messages
 from apps.api.common.parsers import RequestTooLarge
+from apps.api.common.schema import ErrorDocs, error_responses_hook, optional_response_fields
 
 logger = logging.getLogger(__name__)
 
@@ -116,10 +117,41 @@ def cirrus_exception_handler(exc, context):
     return Response({"message": INTERNAL_ERROR}, status=500)
 
 
-ERROR_MESSAGES = {400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND, 500: INTERNAL_ERROR}
+ERROR_MESSAGES = {
+    400: BAD_REQUEST,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    411: "A request body needs a Content-Length.",
+    500: INTERNAL_ERROR,
+}
 
 
 def mount_error(request, status_code: int) -> JsonResponse:
     """Cirrus's answer to an error outside its views, e.g. the 404 of a path under the mount that
     names no operation (see apps.api.common.mounts)."""
     return JsonResponse({"message": ERROR_MESSAGES.get(status_code, "Error.")}, status=status_code)
+
+
+# OpenAPI: every operation documents Cirrus's error statuses with its `{message, errors}` body.
+ERROR_DOCS = ErrorDocs(
+    component="CirrusError",
+    schema={
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "On a 400: the reason by body field or query parameter.",
+                "additionalProperties": {"type": "string"},
+            },
+        },
+    },
+)
+_document_errors = error_responses_hook(ERROR_DOCS)
+
+
+def schema_hook(result, generator, request, public):
+    """Cirrus's OpenAPI postprocessing: its error bodies on every operation, and no response field
+    required (the `X-Fields` header may mask any of them out)."""
+    return optional_response_fields(_document_errors(result, generator, request, public))

@@ -240,14 +240,8 @@ class NumberIn(serializers.Field):
         return value.quantize(self.places)
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
-    }
-)
-class IdObjectsField(serializers.Field):
-    """`[{"id": 1}, {"id": 2}]` (other keys ignored) -> the records, which must all exist."""
+class _RecordsField(serializers.Field):
+    """A list naming records of `queryset` by id; every one must exist. Subclasses read the ids."""
 
     json_type = "array"
 
@@ -257,45 +251,48 @@ class IdObjectsField(serializers.Field):
         self.what = what or queryset.model._meta.verbose_name
         super().__init__(**kwargs)
 
+    def ids(self, data) -> list[int]:
+        raise NotImplementedError
+
     def to_internal_value(self, data):
         if not isinstance(data, list):
             raise serializers.ValidationError(not_of_type(data, "array"))
-        ids = []
-        for item in data:
-            pk = object_id(item)
-            if pk is None:
-                raise serializers.ValidationError(f"{item!r} is not an object with an integer 'id'")
-            ids.append(pk)
-        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)}
+        ids = self.ids(data)
+        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)} if ids else {}
         missing = [pk for pk in ids if pk not in found]
         if missing:
             raise serializers.ValidationError(f"No {self.what} with id {missing[0]}.")
         return list({pk: found[pk] for pk in ids}.values())
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
+    }
+)
+class IdObjectsField(_RecordsField):
+    """`[{"id": 1}, {"id": 2}]` (other keys ignored) -> the records, which must all exist."""
+
+    def ids(self, data) -> list[int]:
+        ids = []
+        for item in data:
+            pk = object_id(item)
+            if pk is None:
+                raise serializers.ValidationError(f"{item!r} is not an object with an integer 'id'")
+            ids.append(pk)
+        return ids
+
+
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})
-class IdListField(serializers.Field):
+class IdListField(_RecordsField):
     """`[1, 2]` -> the records of `queryset`, which must all exist."""
 
-    json_type = "array"
-
-    def __init__(self, queryset, *, what: str = "", **kwargs):
-        kwargs.setdefault("required", False)
-        self.queryset = queryset
-        self.what = what or queryset.model._meta.verbose_name
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, list):
-            raise serializers.ValidationError(not_of_type(data, "array"))
+    def ids(self, data) -> list[int]:
         for item in data:
             if isinstance(item, bool) or not isinstance(item, int) or not 0 < item <= INT64:
                 raise serializers.ValidationError(not_of_type(item, "integer"))
-        found = {obj.pk: obj for obj in self.queryset.filter(pk__in=data)} if data else {}
-        missing = [pk for pk in data if pk not in found]
-        if missing:
-            raise serializers.ValidationError(f"No {self.what} with id {missing[0]}.")
-        return list({pk: found[pk] for pk in data}.values())
+        return data
 
 
 class CirrusSerializer(serializers.Serializer):

@@ -124,7 +124,8 @@ class CsvIntegerField(forms.Field):
 
 
 class CsvStringField(forms.Field):
-    """`a,b` (or repeated parameters) -> ["a", "b"], each one of `choices` when given."""
+    """`a,b` (or repeated parameters) -> ["a", "b"], each one of `choices` when given (a list, or a
+    callable returning it: the OpenAPI generator reads a filter's list `choices` as pairs)."""
 
     def __init__(self, *args, choices=None, **kwargs):
         self.choices = choices
@@ -133,10 +134,11 @@ class CsvStringField(forms.Field):
 
     def to_python(self, value):
         parts = [p.strip() for raw in (value or []) for p in str(raw).split(",") if p.strip()]
-        if self.choices is not None:
+        choices = self.choices() if callable(self.choices) else self.choices
+        if choices is not None:
             for part in parts:
-                if part not in self.choices:
-                    raise forms.ValidationError(f"'{part}' is not one of {', '.join(self.choices)}.")
+                if part not in choices:
+                    raise forms.ValidationError(f"'{part}' is not one of {', '.join(choices)}.")
         return parts or None
 
 
@@ -492,3 +494,14 @@ def raise_filter_errors(filterset):
     """A 400 naming each bad parameter (the first reason of each)."""
     if not filterset.is_valid():
         raise ValidationError({name: errors[0] for name, errors in filterset.errors.items()})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PrefixFilter(django_filters.CharFilter):
+    """A text column that begins with the value, case-insensitively (`%` and `_` literal)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        pattern = like_pattern(value).replace("%", "\\%") + "%"
+        return qs.filter(Like(F(self.field_name), Value(pattern)))

@@ -66,6 +66,10 @@ class CirrusSchema(ApiSchema):
             return False
         if self.method == "GET" and isinstance(self.view, ListCreateView | LookupView):
             return True
+        # A filtered list answers the page envelope, an unpaginated one a bare array.
+        filtered = getattr(self.view, "filterset_class", None) is not None
+        if self.method == "GET" and "{" not in self.path and (filtered or self.view.pagination_class is None):
+            return True
         return super()._is_list_view(serializer)
 
     def _get_serializer_name(self, serializer, direction, bypass_extensions=False):
@@ -225,6 +229,28 @@ class ItemView(ResourceView):
         obj = self.get_object_or_404(self.get_queryset().model._default_manager.all(), id, self.what)
         self.update(obj, self.body(self.update_body, partial=True))
         return self.respond_record(obj)
+
+
+class RecordList(ListCreateView):
+    """A list of plain records (lookups with write operations): POST builds the model from the
+    body through `fields` (a FieldMap, doc names -> model fields) and stores it with `save`
+    (a domain function (actor, record) -> record)."""
+
+    fields = None
+    save = None
+
+    def create(self, data: dict):
+        record = self.get_queryset().model(**self.fields.changes(data))
+        return type(self).save(self.request.user, record)
+
+
+class RecordDetail(ItemView):
+    """The item of a RecordList (subclass both): PUT sets the fields sent and calls `save`."""
+
+    def update(self, obj, data: dict) -> None:
+        for name, value in self.fields.changes(data).items():
+            setattr(obj, name, value)
+        type(self).save(self.request.user, obj)
 
 
 class LookupView(CirrusView):

@@ -181,7 +181,7 @@ class EmailSettingsSerializer(serializers.Serializer):
     email = nullable()
     name = nullable()
     username = nullable()
-    password = nullable()
+    password = nullable(help_text="Write-only: always null in answers.")
     port = nullable()
     authtype = serializers.IntegerField(allow_null=True)
     incominserver = nullable(help_text="The incoming mail server (the doc's spelling).")
@@ -219,7 +219,7 @@ class CurrentUserSerializer(UserSerializer):
             "email": text(mail.email) if mail else None,
             "name": text(mail.name) if mail else None,
             "username": text(mail.username) if mail else None,
-            "password": text(mail.password) if mail else None,
+            "password": None,  # write-only: never shown (encrypted at rest, issue 16)
             "port": text(mail.port) if mail else None,
             "authtype": mail.auth_type if mail else None,
             "incominserver": text(mail.incoming_server) if mail else None,

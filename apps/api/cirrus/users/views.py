@@ -139,7 +139,7 @@ class CurrentUserView(UserViewBase):
             for name, value in data["properties"].items():
                 if value is not None:
                     fields[PROPERTY_NAMES[name]] = value
-        staff.update_user(request.user, user, **fields)
+        staff.update_own_profile(user, **fields)
         return self.respond(self.get_queryset().get(pk=user.pk))
 
 

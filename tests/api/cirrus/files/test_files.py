@@ -345,3 +345,20 @@ def test_folder_list_constant_queries(cirrus, acme):
     small, _ = count_queries(lambda: cirrus.call("get", "folders?per_page=2"))
     large, _ = count_queries(lambda: cirrus.call("get", "folders?per_page=50"))
     assert small == large
+
+
+def test_a_base64_upload_may_reach_the_file_size_limit(cirrus, settings):
+    """Issue 16: the JSON body limit (API_MAX_BODY_SIZE) capped files near 1.5 MiB while
+    FILE_UPLOAD_MAX_SIZE allows 20 MiB; uploads carry base64 (4/3 of the file)."""
+    settings.API_MAX_BODY_SIZE = 64 * 1024
+    settings.FILE_UPLOAD_MAX_SIZE = 512 * 1024
+    text = (TEXT * (settings.FILE_UPLOAD_MAX_SIZE // len(TEXT) + 1))[: settings.FILE_UPLOAD_MAX_SIZE]
+    body = upload(cirrus, name="big.txt", content=b64(text))
+    assert File.objects.get(pk=body["id"]).size == settings.FILE_UPLOAD_MAX_SIZE
+    over = cirrus.call("post", "files", {"name": "big.txt", "content": b64(text + b"x")})
+    assert over.status_code == 400 and "content" in over.json()["errors"]  # the file limit
+    too_big = cirrus.call("post", "files", {"name": "big.txt", "content": b64(text + b"x" * 4_000_000)})
+    assert too_big.status_code == 413 and too_big.json() == {"message": "The request body is too large."}
+    # Other Cirrus bodies keep the JSON limit.
+    response = cirrus.call("post", "accounts", {"name": "x" * (70 * 1024)})
+    assert response.status_code == 413

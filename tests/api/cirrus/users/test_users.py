@@ -363,6 +363,36 @@ def test_the_current_user_needs_no_model_permission(role):
     assert Cirrus(key).call("get", "users").status_code == 200
 
 
+def test_a_user_without_permission_cannot_grant_themselves_departments_or_deactivate(role):
+    """Issue 16: a user without permissions set their own departments and deactivated themselves.
+    Both are administered (auth.change_user); sending the current values back is fine."""
+    clerk = UserFactory()
+    sales = staff.create_department(None, name="Sales")
+    support = staff.create_department(None, name="Support")
+    clerk.departments.set([sales])
+    client = Cirrus(issue_api_key(clerk, "clerk")[1])
+    for body in ({"departments": [{"id": support.pk}]}, {"departments": []}, {"active": 0}):
+        response = client.call("put", "users/me", {"title": "Clerk", **body})
+        assert response.status_code == 403, response.content
+        assert list(response.json()) == ["message"] and "permission" in response.json()["message"]
+    clerk.refresh_from_db()
+    assert clerk.is_active and list(clerk.departments.all()) == [sales]
+    assert staff.profile_of(clerk).title == ""
+    current = client.call("get", "users/me").json()
+    echoed = {**current, "title": "Clerk"}
+    response = client.call("put", "users/me", echoed)
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Clerk" and [d["id"] for d in response.json()["departments"]] == [
+        sales.pk
+    ]
+    clerk.user_permissions.add(Permission.objects.get(codename="change_user"))
+    clerk = get_user_model().objects.get(pk=clerk.pk)  # a fresh permission cache
+    response = Cirrus(issue_api_key(clerk, "clerk2")[1]).call(
+        "put", "users/me", {"departments": [{"id": support.pk}]}
+    )
+    assert response.status_code == 200 and [d["id"] for d in response.json()["departments"]] == [support.pk]
+
+
 # --- Budgets -------------------------------------------------------------------------------------
 
 

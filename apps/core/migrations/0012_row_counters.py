@@ -23,7 +23,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_lead_and_opportunity_custom_fields"),
+        ("core", "0011_encrypted_smtp_passwords"),
         ("parties", "0008_addresses_across_apis"),
     ]
 
