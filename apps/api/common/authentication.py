@@ -54,11 +54,17 @@ class CachedBasicAuthentication(authentication.BasicAuthentication):
     remembered under a keyed hash of both (HMAC with SECRET_KEY; the password itself is never
     stored), with the user's id and a keyed hash of the user's stored password hash. A hit still
     reads the user (active, and the same password hash): a password change or a deactivation
-    drops every remembered credential at once, in every process."""
+    drops every remembered credential at once, in every process. While the account or the client
+    address is locked out (apps.core.login_limits), nothing remembered is used: the backend refuses."""
 
     def authenticate_credentials(self, userid, password, request=None):
+        from apps.core import login_limits
+
         key = _credential_key(userid, password)
         remembered = cache.get(key)
+        address = login_limits.client_address(request) if request is not None else ""
+        if remembered is not None and login_limits.is_locked(str(userid), address):
+            remembered = None
         if remembered is not None:
             user_id, fingerprint = remembered
             user = get_user_model()._default_manager.filter(pk=user_id).first()
