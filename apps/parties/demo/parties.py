@@ -27,7 +27,7 @@ from apps.core import services as core_services
 from apps.core.api_keys import issue_api_key, revoke_api_key
 from apps.core.changelog import log_create
 from apps.core.models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, CustomFieldValue, Tag
-from apps.parties import services, services_profile
+from apps.parties import keystore, services, services_profile
 from apps.parties.models import (
     Address,
     AddressType,
@@ -794,6 +794,7 @@ def seed_parties_bulk(count, stdout):
     }
     totals = dict.fromkeys(inserts, 0)
     done = 0
+    first_new_id = (Party.objects.aggregate(last=Max("id"))["last"] or 0) + 1
     with transaction.atomic(using=connection.alias), deferred_indexes(connection, inserts):
         while done < count:
             size = min(BATCH, count - done)
@@ -879,6 +880,9 @@ def seed_parties_bulk(count, stdout):
                 for model in (Address, EmailAddress, Phone, Membership, CustomFieldValue):
                     totals[model] += inserts[model].flush()
             done += size
+
+    # The match keys of the new rows (search, duplicates), read back and written in bulk.
+    keystore.refresh_all(first=first_new_id, stdout=stdout if count >= 100_000 else None)
 
     elapsed = time.monotonic() - started
     rows = ", ".join(
