@@ -112,7 +112,10 @@ def phone_search_digits(term) -> str:
     """The digits a phone search looks for anywhere in the keys: the term's digits without the
     leading zeros of a trunk or international prefix, so `0493 51 13 38`, `+32 493 51 13 38`,
     `0032493511338` and `493511338` all look for digits of `+32493511338`."""
-    return digits(term).lstrip("0")
+    text = str(term or "").strip()
+    if text.startswith(("+", "00")):
+        text = text.replace("(0)", "")  # "+32 (0)493 ...": the trunk zero not dialled from abroad
+    return digits(text).lstrip("0")
 
 
 def looks_like_phone(term) -> bool:
@@ -142,11 +145,20 @@ def join(*parts) -> str:
 
 def party_keys(party) -> dict:
     """The key columns of a Party (its `name` must be current: for a person, "first middle last")."""
+    # Id numbers both as written (folded: "be 0123 456 789") and as keys ("be0123456789").
     if party.kind == "person":
-        document = join(party.name, party.first_name, party.last_name, party.id_number)
+        document = join(
+            party.name, party.first_name, party.last_name, party.id_number, id_key(party.id_number)
+        )
     else:
         document = join(
-            party.name, party.alt_name, party.account_number, party.vat_number, party.registration_number
+            party.name,
+            party.alt_name,
+            party.account_number,
+            party.vat_number,
+            id_key(party.vat_number),
+            party.registration_number,
+            id_key(party.registration_number),
         )
     return {
         "name_key": fold(party.name)[:255],
