@@ -223,3 +223,29 @@ class SearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return admin_search(queryset, search_term), False
+
+
+# --- Duplicate candidates (issue 15's blocking) -----------------------------------------------
+
+
+def sharing_keys(party: Party) -> Q:
+    """Other parties of the same kind sharing an exact key with `party`: its folded name, an
+    e-mail, an E.164 phone, a postal code with street, a VAT / registration / id number. One UNION
+    of b-tree look-ups (the keys' `_pattern` indexes), never a scan."""
+    matches = []
+    if party.name_key:
+        matches.append(Match(Party, Q(name_key=party.name_key), "id"))
+    for column in ("vat_key", "registration_key", "id_number_key"):
+        if getattr(party, column):
+            matches.append(Match(Party, Q(**{column: getattr(party, column)}), "id"))
+    emails = [e for e in party.email_addresses.values_list("email_key", flat=True) if e]
+    if emails:
+        matches.append(Match(EmailAddress, Q(email_key__in=emails)))
+    phones = [p for p in party.phones.values_list("phone_key", flat=True) if p]
+    if phones:
+        matches.append(Match(Phone, Q(phone_key__in=phones)))
+    for postal, street in party.addresses.exclude(street_key="").values_list("postal_code_key", "street_key"):
+        matches.append(Match(Address, Q(postal_code_key=postal, street_key=street)))
+    if not matches:
+        return Q(pk__in=[])
+    return any_of(*matches) & Q(kind=party.kind) & ~Q(pk=party.pk)

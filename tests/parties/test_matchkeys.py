@@ -155,3 +155,18 @@ def test_refresh_after_bulk_writes():
     call_command("refresh_match_keys", stdout=io.StringIO())
     organisation.refresh_from_db()
     assert organisation.name_key == "banque lumiere"
+
+
+@pytest.mark.django_db
+def test_candidates_sharing_a_key():
+    from apps.parties import search
+
+    lotte = services.create_person(None, first_name="Lotte", last_name="Martin", email="lotte@example.com")
+    same_email = services.create_person(None, first_name="L.", last_name="Martin", email="LOTTE@example.com")
+    same_name = services.create_person(None, first_name="Lotte", last_name="Martín")
+    same_phone = services.create_person(None, first_name="Other", last_name="One", phone="0493 51 13 38")
+    services.set_phone(None, lotte, "mobile", "+32 493 51 13 38")
+    services.create_person(None, first_name="Nobody", last_name="Else", email="else@example.com")
+    services.create_organisation(None, name="Lotte Martin")  # another kind
+    found = set(Party.objects.filter(search.sharing_keys(lotte)).values_list("pk", flat=True))
+    assert found == {same_email.pk, same_name.pk, same_phone.pk}
