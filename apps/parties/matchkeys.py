@@ -108,6 +108,19 @@ def phone_key(number, country: str = "", area_code: str = "") -> str:
     return plain
 
 
+def valid_phone_key(term) -> str:
+    """The E.164 key of a term that is a complete, valid number (in the default region unless
+    written internationally); "" otherwise."""
+    text = str(term or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, default_region())
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(parsed):
+        return ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def phone_search_digits(term) -> str:
     """The digits a phone search looks for anywhere in the keys: the term's digits without the
     leading zeros of a trunk or international prefix, so `0493 51 13 38`, `+32 493 51 13 38`,

@@ -149,8 +149,12 @@ def email_like(value, **where) -> Match:
 
 
 def phone_contains(term, **where) -> Match:
-    """Phones holding the term's digits (without a trunk or international prefix's leading
-    zeros) anywhere in their E.164 key: every written form of a number finds it."""
+    """Phones with the term's number: a complete valid number by its E.164 key; else phones
+    holding the term's digits (without a trunk or international prefix's leading zeros) anywhere
+    in their key. Every written form of a number finds it."""
+    complete = matchkeys.valid_phone_key(term)
+    if complete:  # a whole valid number: the same E.164 key (a b-tree look-up)
+        return Match(Phone, Q(phone_key=complete, **where))
     found = matchkeys.phone_search_digits(term)
     if not found:
         return NOTHING
@@ -210,11 +214,11 @@ def admin_search(queryset, search_term: str):
     words = [unescape_string_literal(w) if w[0] in "\"'" else w for w in smart_split(search_term)]
     if not words:
         return queryset
+    if matchkeys.looks_like_phone(search_term):  # a number (a phone, or an id number)
+        return queryset.filter(any_of(phone_contains(search_term), document_contains(search_term)))
     condition = Q()
     for word in words:
         condition &= any_of(document_contains(word), email_contains(word), phone_contains(word))
-    if len(words) > 1 and matchkeys.looks_like_phone(search_term):
-        condition = any_of(phone_contains(search_term), Match(Party, condition, "id"))
     return queryset.filter(condition)
 
 
