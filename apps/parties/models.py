@@ -17,6 +17,25 @@ class MatchKeysMixin:
     """Rows that carry match keys (apps/parties/matchkeys.py) compute them on every save, so every
     write (services, admin, merges) keeps them; bulk writes call keystore.refresh_keys."""
 
+    # The change log records what was written, not the keys derived from it.
+    changelog_exclude = frozenset(
+        {
+            "name_key",
+            "first_name_key",
+            "last_name_key",
+            "search_document",
+            "vat_key",
+            "registration_key",
+            "id_number_key",
+            "email_key",
+            "phone_key",
+            "street_key",
+            "postal_code_key",
+            "city_key",
+            "title_key",
+        }
+    )
+
     def match_keys(self) -> dict:
         raise NotImplementedError
 
