@@ -148,6 +148,8 @@ USE_I18N = True
 USE_TZ = True
 # The country of an address written without one (ISO 3166-1 alpha-2; see docs/addresses.md).
 DEFAULT_COUNTRY = env.str("DEFAULT_COUNTRY", default="BE").upper()
+# The region phone numbers written without a country code are read in (match keys, phone search).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default=DEFAULT_COUNTRY).upper()
 
 # Files: Django's storage API only. Local disk by default, S3 when a bucket is configured.
 STATIC_URL = "/static/"

@@ -27,8 +27,9 @@ def _json_value(value):
 def snapshot(obj: models.Model) -> dict:
     """The object's concrete field values, JSON-safe (foreign keys as ids)."""
     data = {}
+    derived = getattr(obj, "changelog_exclude", ())  # e.g. match keys, computed from other fields
     for field in obj._meta.concrete_fields:
-        if field.name in ("created", "updated"):
+        if field.name in ("created", "updated") or field.name in derived:
             continue
         data[field.attname] = _json_value(getattr(obj, field.attname))
     return data

@@ -71,6 +71,7 @@ from apps.core.merging import (
 )
 from apps.core.models import Job, MergeRecord
 
+from . import keystore
 from .models import Address, AddressType, Party
 from .services import ADDRESS_FIELDS
 
@@ -380,6 +381,7 @@ def undo_merge(actor, record) -> MergeRecord:
             log_update(actor, target, before)
         else:
             target.touch()
+        keystore.refresh_keys([source.pk])  # snapshots leave the derived match keys out
         log_create(actor, source)
         log_values(actor, target, {"merged": record.source_id}, {"unmerged": record.source_id})
         record.undone_at = timezone.now()

@@ -9,7 +9,51 @@ from django.utils import timezone
 
 from apps.core.models import AppliesTo, BaseModel
 
+from . import matchkeys
 from .addresses import MAIN_KINDS, address_line
+
+
+class MatchKeysMixin:
+    """Rows that carry match keys (apps/parties/matchkeys.py) compute them on every save, so every
+    write (services, admin, merges) keeps them; bulk writes call keystore.refresh_keys."""
+
+    # The change log records what was written, not the keys derived from it.
+    changelog_exclude = frozenset(
+        {
+            "name_key",
+            "first_name_key",
+            "last_name_key",
+            "search_document",
+            "vat_key",
+            "registration_key",
+            "id_number_key",
+            "email_key",
+            "phone_key",
+            "street_key",
+            "postal_code_key",
+            "city_key",
+            "title_key",
+        }
+    )
+
+    def match_keys(self) -> dict:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        keys = self.match_keys()
+        for name, value in keys.items():
+            setattr(self, name, value)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *keys}
+        super().save(*args, **kwargs)
+
+
+def key_field(max_length: int | None = None):
+    """A match key column: derived, never edited (indexes: migration 0009_match_keys)."""
+    if max_length is None:
+        return models.TextField(blank=True, default="", editable=False)
+    return models.CharField(max_length=max_length, blank=True, default="", editable=False)
+
 
 # --- Reference lookups parties point at (CRM.COM's contact_information references them) -------
 
@@ -207,7 +251,7 @@ class AccountGroup(BaseModel):
         return self.name
 
 
-class Party(BaseModel):
+class Party(MatchKeysMixin, BaseModel):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
@@ -418,6 +462,14 @@ class Party(BaseModel):
     facebook = models.CharField(max_length=255, blank=True)
     twitter = models.CharField(max_length=255, blank=True)
     linkedin = models.CharField("LinkedIn", max_length=255, blank=True)
+    # Match keys (search, duplicate detection): see matchkeys.party_keys.
+    name_key = key_field(255)
+    first_name_key = key_field(100)
+    last_name_key = key_field(100)
+    search_document = key_field()
+    vat_key = key_field(50)
+    registration_key = key_field(50)
+    id_number_key = key_field(50)
 
     class Meta:
         verbose_name_plural = "parties"
@@ -462,6 +514,9 @@ class Party(BaseModel):
             if "update_fields" in kwargs and kwargs["update_fields"] is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "name"}
         super().save(*args, **kwargs)
+
+    def match_keys(self) -> dict:
+        return matchkeys.party_keys(self)
 
     def custom_field_targets(self) -> list[str]:
         return [self.kind, AppliesTo.PARTY]
@@ -521,7 +576,7 @@ class Organisation(Party):
         super().save(*args, **kwargs)
 
 
-class Address(BaseModel):
+class Address(MatchKeysMixin, BaseModel):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="addresses")
     address_type = models.ForeignKey(AddressType, on_delete=models.PROTECT, related_name="addresses")
     is_default = models.BooleanField(default=False, editable=False)
@@ -561,6 +616,11 @@ class Address(BaseModel):
         help_text="The main address only: the kind it was written as through incwo or CRM.COM R "
         "(empty: home for a person, business for an organisation).",
     )
+    # Match keys: see matchkeys.address_keys.
+    street_key = key_field(200)
+    postal_code_key = key_field(20)
+    city_key = key_field(100)
+    search_document = key_field()
 
     class Meta:
         verbose_name_plural = "addresses"
@@ -582,8 +642,11 @@ class Address(BaseModel):
         parts = [address_line(self), self.postal_code, self.city]
         return ", ".join(p for p in parts if p) or f"{self.address_type} address"
 
+    def match_keys(self) -> dict:
+        return matchkeys.address_keys(self)
 
-class EmailAddress(BaseModel):
+
+class EmailAddress(MatchKeysMixin, BaseModel):
     class Context(models.TextChoices):
         PERSONAL = "personal", "Personal"
         BUSINESS = "business", "Business"
@@ -599,6 +662,7 @@ class EmailAddress(BaseModel):
     context = models.CharField(max_length=10, choices=Context.choices, blank=True)
     description = models.CharField(max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
+    email_key = key_field(254)  # matchkeys.email_keys
 
     class Meta:
         verbose_name = "e-mail address"
@@ -613,8 +677,11 @@ class EmailAddress(BaseModel):
     def __str__(self):
         return self.email
 
+    def match_keys(self) -> dict:
+        return matchkeys.email_keys(self)
 
-class Phone(BaseModel):
+
+class Phone(MatchKeysMixin, BaseModel):
     class Kind(models.TextChoices):
         LANDLINE = "landline", "Landline"
         MOBILE = "mobile", "Mobile"
@@ -634,12 +701,16 @@ class Phone(BaseModel):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     description = models.CharField(max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
+    phone_key = key_field(32)  # E.164: matchkeys.phone_keys
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self):
         return self.number
+
+    def match_keys(self) -> dict:
+        return matchkeys.phone_keys(self)
 
     @property
     def full_number(self) -> str:
@@ -721,7 +792,7 @@ class Education(BaseModel):
         return self.school
 
 
-class CompanyPosition(BaseModel):
+class CompanyPosition(MatchKeysMixin, BaseModel):
     """A person's job: at an organisation in the CRM, or at a company named in free text.
     The primary position is the person's current employer (Cirrus's contact account, incwo's firm)."""
 
@@ -746,6 +817,7 @@ class CompanyPosition(BaseModel):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     is_primary = models.BooleanField(default=False)
+    title_key = key_field(200)  # matchkeys.position_keys
 
     class Meta:
         ordering = ["id"]
@@ -758,6 +830,9 @@ class CompanyPosition(BaseModel):
 
     def __str__(self):
         return f"{self.title} at {self.employer_name}".strip()
+
+    def match_keys(self) -> dict:
+        return matchkeys.position_keys(self)
 
     @property
     def employer_name(self) -> str:

@@ -5,8 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import get_authorization_header
@@ -14,8 +13,8 @@ from rest_framework.authentication import get_authorization_header
 from apps.core import login_limits
 from apps.core.api_keys import authenticate_api_key, issue_api_key, revoke_api_key
 from apps.core.paging import page_rows
-from apps.parties import services_profile
-from apps.parties.models import BusinessUnit, EmailAddress, Phone
+from apps.parties import search, services_profile
+from apps.parties.models import BusinessUnit, Party
 
 from . import codes, docs
 from .conventions import (
@@ -162,6 +161,7 @@ class Show(CrmView):
 
 
 LIST_FILTERS = ("id_number", "passport_number", "social_security_number", "vat_registration_number")
+LIST_KEYS = {"id_number": "id_number_key", "vat_registration_number": "vat_key"}
 
 
 class List(CrmView):
@@ -175,25 +175,22 @@ class List(CrmView):
     )
     def get(self, request):
         p = Params(self.params())
-        conditions = Q()
-        given = False
+        matches = []
         for key in LIST_FILTERS:
             value = p.string(key, max_length=50)
             if isinstance(value, str) and value:
-                conditions &= Q(**{CONTACT_IDENTIFIER[key]: value})
-                given = True
+                if key in LIST_KEYS:  # the same number however it is punctuated
+                    matches.append(search.id_is(LIST_KEYS[key], value))
+                else:
+                    matches.append(search.Match(Party, Q(**{CONTACT_IDENTIFIER[key]: value}), "id"))
         email = p.string("email_address", max_length=254)
         if isinstance(email, str) and email:
-            conditions &= Q(Exists(EmailAddress.objects.filter(party=OuterRef("pk"), email__iexact=email)))
-            given = True
+            matches.append(search.email_is(email))  # any case
         phone = p.string("phone_number", max_length=60)
         if isinstance(phone, str) and phone:
-            phones = Phone.objects.annotate(full=Concat(Value("00"), "area_code", "number")).filter(
-                Q(number=phone) | Q(full=phone, area_code__gt=""), party=OuterRef("pk")
-            )
-            conditions &= Q(Exists(phones))
-            given = True
-        if not given:
+            matches.append(search.phone_is(phone))  # any written form, `00` + area code + number too
+        conditions = search.all_of(*matches)
+        if not matches:
             raise CrmError(INVALID_IDENTIFIER, "At least one search parameter is required")
         limit = p.integer("number_of_results", minimum=1)
         offset = p.integer("offset", minimum=0)

@@ -3,20 +3,19 @@ format and the parties domain. A view validates with a serializer and calls a se
 caller as actor; it never writes a model itself. Every list reads a fixed number of queries."""
 
 import datetime
-import functools
-import operator
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 
 from apps.api.common.permissions import ModelPermissions
 from apps.core import services as core_services
 from apps.core.models import CustomField, CustomFieldCategory, CustomFieldValue
-from apps.parties import services
+from apps.parties import search, services
 from apps.parties.models import (
     Address,
     AddressType,
@@ -48,6 +47,11 @@ class ReadPermissions(ModelPermissions):
     """For a POST that only reads (the contact search): it needs the view permission."""
 
     perms_map = {**ModelPermissions.perms_map, "POST": ModelPermissions.perms_map["GET"]}
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of a day in the install's time zone (a range on `updated` uses its index)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def parse_day(raw: str) -> datetime.date:
@@ -197,13 +201,11 @@ class ContactSearch(PartyKindMixin, PeeplGenericView):
     permission_model = Party
 
     CONDITIONS = {
-        "first_name": lambda value: Q(first_name__icontains=value),
-        "last_name": lambda value: Q(last_name__icontains=value),
-        "city": lambda value: Exists(Address.objects.filter(party=OuterRef("pk"), city__icontains=value)),
-        "email": lambda value: Exists(
-            EmailAddress.objects.filter(party=OuterRef("pk"), email__icontains=value)
-        ),
-        "last_modified": lambda value: Q(updated__date__gte=value),
+        "first_name": lambda value: search.name_contains(value, "first_name_key"),
+        "last_name": lambda value: search.name_contains(value, "last_name_key"),
+        "city": search.city_contains,
+        "email": search.email_contains,
+        "last_modified": lambda value: search.Match(Party, Q(updated__gte=day_start(value)), "id"),
     }
 
     @extend_schema(
@@ -221,8 +223,8 @@ class ContactSearch(PartyKindMixin, PeeplGenericView):
         given = {k: v for k, v in criteria.validated_data.items() if k in self.CONDITIONS}
         if not given:
             raise BadRequest("At least one search criterion is required.")
-        combine = operator.and_ if criteria.validated_data["operator"] == "AND" else operator.or_
-        condition = functools.reduce(combine, (self.CONDITIONS[k](v) for k, v in given.items()))
+        combine = search.all_of if criteria.validated_data["operator"] == "AND" else search.any_of
+        condition = combine(*(self.CONDITIONS[k](v) for k, v in given.items()))
         people = self.parties().filter(condition).order_by("id")
         return self.list_response(with_contact_details(people))
 

@@ -10,7 +10,6 @@ membership and custom field values.
 """
 
 import datetime
-import importlib
 import itertools
 import random
 import time
@@ -27,7 +26,7 @@ from apps.core.api_keys import issue_api_key, revoke_api_key
 from apps.core.bulkload import BulkLoad, after_load
 from apps.core.changelog import log_create
 from apps.core.models import ApiKey, AppliesTo, CustomField, CustomFieldCategory, CustomFieldValue, Tag
-from apps.parties import services, services_profile
+from apps.parties import keystore, services, services_profile
 from apps.parties.models import (
     Address,
     AddressType,
@@ -672,20 +671,12 @@ BULK_MODELS = (Party, Address, EmailAddress, Phone, Membership, CustomFieldValue
 
 @after_load
 def refresh_party_match_keys(connection, loaded):
-    """The hook for the search's match keys (issue 10, "Search on indexes"): when the module
-    `apps.parties.matchkeys` exists and offers `refresh_for_parties(party_ids)`, the bulk-loaded
-    parties (a range of ids) get their keys here, inside the load's transaction, after the
-    indexes are built again and before ANALYZE. The integrator wires the real function's name."""
-    try:
-        matchkeys = importlib.import_module("apps.parties.matchkeys")
-    except ModuleNotFoundError as exc:
-        if exc.name != "apps.parties.matchkeys":
-            raise
-        return
-    refresh = getattr(matchkeys, "refresh_for_parties", None)
+    """The bulk-loaded parties (a range of ids) and their e-mails, phones and addresses get their
+    match keys (apps.parties.keystore) inside the load's transaction, after the indexes are built
+    again and before ANALYZE."""
     ids = loaded.get(Party)
-    if refresh is not None and ids:
-        refresh(ids)
+    if ids:
+        keystore.refresh_all(first=ids[0], last=ids[-1], analyze=False)
 
 
 def seed_parties_bulk(count, stdout):

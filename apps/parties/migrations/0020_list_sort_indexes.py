@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('content', '0002_file_parties'),
         ('core', '0012_row_counters'),
-        ('parties', '0008_addresses_across_apis'),
+        ('parties', '0009_match_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,8 +7,9 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Mod, NullIf
 
 from apps.core.models import AppliesTo
+from apps.parties import matchkeys, search
 from apps.parties.addresses import CIRRUS_MAIN
-from apps.parties.models import AccountGroup, Address, EmailAddress, Party, Phone
+from apps.parties.models import AccountGroup, Address, Party, Phone
 from apps.sales.models import Activity
 
 from .. import fragments as f
@@ -24,7 +25,6 @@ from ..toolkit.filters import (
     PointFilter,
     SortingFilter,
     WildcardFilter,
-    wildcard,
 )
 
 
@@ -49,62 +49,61 @@ def addresses_of(code: str):
     return rows.filter(is_default=True) if code == CIRRUS_MAIN else rows.filter(address_type__code=code)
 
 
+def address_kind(code: str) -> dict:
+    """The condition on an address of one of an account's kinds (postal: its main address)."""
+    return {"is_default": True} if code == CIRRUS_MAIN else {"address_type__code": code}
+
+
 def address_like(code: str, column: str):
+    """A `%` filter on an address column of one kind, on its match key (`city_key`, `street_key`)."""
+
     def condition(queryset, name, value):
-        return queryset.filter(Exists(addresses_of(code).filter(wildcard(column, value))))
+        return queryset.filter(search.like(Address, f"{column}_key", value, **address_kind(code)).q())
+
+    return condition
+
+
+def party_like(column: str):
+    """A `%` filter on a party's name key (`name_key`, `first_name_key`, `last_name_key`)."""
+
+    def condition(queryset, name, value):
+        return queryset.filter(search.like(Party, column, value, party_column="id").q())
 
     return condition
 
 
 def phone_like(kind: str):
+    """A phone of a kind, whatever way it is written (search.phone_like)."""
+
     def condition(queryset, name, value):
-        return queryset.filter(
-            Exists(Phone.objects.filter(party=OuterRef("pk"), kind=kind).filter(wildcard("number", value)))
-        )
+        return queryset.filter(search.phone_like(value, kind=kind).q())
 
     return condition
 
 
 def email_like(queryset, name, value):
-    emails = EmailAddress.objects.filter(party=OuterRef("pk"), is_primary=True).filter(
-        wildcard("email", value)
-    )
-    return queryset.filter(Exists(emails))
+    return queryset.filter(search.email_like(value, is_primary=True).q())
 
 
 # --- Fulltext: the doc's columns --------------------------------------------------------------
 
-FULLTEXT_ADDRESS_COLUMNS = {
-    "postal": ("street", "city", "postal_code"),
-    "visiting": ("care_of", "street", "postal_code", "city"),
-    "delivery": ("addressee", "street", "postal_code", "city"),
-    "invoice": ("addressee", "street", "postal_code", "city"),
-}
+# The address kinds O2's fulltext searches (postal: street, zip, city; the others also their
+# care-of or addressee name, which their search document holds).
+FULLTEXT_ADDRESS_KINDS = ["visiting", "delivery", "invoice"]
 
 
-def _in_phones(term):
-    phones = Phone.objects.filter(party=OuterRef("pk"), kind__in=[Phone.Kind.LANDLINE, Phone.Kind.MOBILE])
-    return Q(Exists(phones.filter(number__icontains=term)))
-
-
-def _in_email(term):
-    return Q(
-        Exists(EmailAddress.objects.filter(party=OuterRef("pk"), is_primary=True, email__icontains=term))
-    )
-
-
-def _in_addresses(term):
-    condition = Q()
-    for code, columns in FULLTEXT_ADDRESS_COLUMNS.items():
-        matches = Q()
-        for column in columns:
-            matches |= Q(**{f"{column}__icontains": term})
-        kind = Q(is_default=True) if code == CIRRUS_MAIN else Q(address_type__code=code)
-        condition |= kind & matches
-    return Q(Exists(Address.objects.filter(party=OuterRef("pk")).filter(condition)))
-
-
-ACCOUNT_FULLTEXT = ["name", "alt_name", "account_number", "vat_number", _in_phones, _in_email, _in_addresses]
+def account_fulltext(term):
+    """name, alt_name, number, vatno (the party's search document), phone, cellphone, the
+    primary e-mail and the account addresses: one UNION of per-table index searches."""
+    addresses = Q(is_default=True) | Q(address_type__code__in=FULLTEXT_ADDRESS_KINDS)
+    matches = [
+        search.document_contains(term),
+        search.email_contains(term, is_primary=True),
+        search.Match(Address, search.address_contains(term).condition & addresses),
+    ]
+    if matchkeys.looks_like_phone(term):
+        matches.append(search.phone_contains(term, kind__in=[Phone.Kind.LANDLINE, Phone.Kind.MOBILE]))
+    return search.any_of(*matches)
 
 
 # --- Sorting ----------------------------------------------------------------------------------
@@ -153,7 +152,7 @@ class AccountCoordinateFilter(CirrusFilterSet):
     typeid = IntFilter(field_name="account_type_id")
     typeids = CsvIdsFilter(field_name="account_type_id", help_text="Comma-separated account type ids.")
     active = ActiveFilter(default=1, help_text="0 inactive, 1 active (default), 2 both.")
-    name = WildcardFilter(field_name="name", help_text="% as a wildcard.")
+    name = WildcardFilter(method=party_like("name_key"), help_text="% as a wildcard.")
     nearto = PointFilter(help_text="latitude,longitude: accounts with an address near it.")
     distance = DistanceFilter(help_text="Kilometres from nearto.")
     postal_city = WildcardFilter(method=address_like("postal", "city"))
@@ -162,10 +161,10 @@ class AccountCoordinateFilter(CirrusFilterSet):
     invoiceaddress_city = WildcardFilter(method=address_like("invoice", "city"))
     phone = WildcardFilter(method=phone_like(Phone.Kind.LANDLINE))
     cellphone = WildcardFilter(method=phone_like(Phone.Kind.MOBILE))
-    vatno = WildcardFilter(field_name="vat_number")
+    vatno = WildcardFilter(method="vat_like")
     externalkey = django_filters.CharFilter(field_name="external_key", help_text="Exact.")
     followedby = IntFilter(method="followed_by", help_text="Accounts this user follows.")
-    fulltext = FulltextFilter(columns=ACCOUNT_FULLTEXT)
+    fulltext = FulltextFilter(condition=account_fulltext)
     sorting = SortingFilter(keys=ACCOUNT_SORTING, default="name_asc")
 
     class Meta:
@@ -175,6 +174,10 @@ class AccountCoordinateFilter(CirrusFilterSet):
     def followed_by(self, queryset, name, value):
         follows = Party.followers.through.objects.filter(party=OuterRef("pk"), user_id=value)
         return queryset.filter(Exists(follows))
+
+    def vat_like(self, queryset, name, value):
+        match = search.like(Party, "vat_key", value, party_column="id", key=matchkeys.id_key)
+        return queryset.filter(match.q())
 
     def near(self, queryset, point, km):
         """Accounts with an account address within `km` of the point (no threshold: all)."""

@@ -2,12 +2,13 @@
 of its primary company position; conditions on it and on child rows are EXISTS subqueries."""
 
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from apps.core.models import AppliesTo
+from apps.parties import matchkeys, search
 from apps.parties.models import Address, CompanyPosition, EmailAddress, Party, Phone
 
-from ..accounts.filters import email_like, phone_like
+from ..accounts.filters import email_like, party_like, phone_like
 from ..toolkit.filters import (
     ActiveFilter,
     CirrusFilterSet,
@@ -17,7 +18,6 @@ from ..toolkit.filters import (
     IntFilter,
     SortingFilter,
     WildcardFilter,
-    wildcard,
 )
 
 
@@ -35,24 +35,18 @@ def default_address():
     return Address.objects.filter(party=OuterRef("pk"), is_default=True)
 
 
-def _in_job(term):
-    return Q(Exists(positions().filter(title__icontains=term)))
-
-
-def _in_address(term):
-    found = Q(street__icontains=term) | Q(city__icontains=term) | Q(postal_code__icontains=term)
-    return Q(Exists(default_address().filter(found)))
-
-
-def _in_email(term):
-    return Q(
-        Exists(EmailAddress.objects.filter(party=OuterRef("pk"), is_primary=True, email__icontains=term))
-    )
-
-
-def _in_phones(term):
-    phones = Phone.objects.filter(party=OuterRef("pk"), kind__in=[Phone.Kind.LANDLINE, Phone.Kind.MOBILE])
-    return Q(Exists(phones.filter(number__icontains=term)))
+def fulltext(term):
+    """O53's fulltext columns (name, surname, email, officephone, cellphone, title, idnumber,
+    street, city, zip) on the match keys: one UNION of per-table index searches."""
+    matches = [
+        search.document_contains(term),  # first and last name, id number
+        search.email_contains(term, is_primary=True),
+        search.title_contains(term, is_primary=True),
+        search.address_contains(term, is_default=True),
+    ]
+    if matchkeys.looks_like_phone(term):
+        matches.append(search.phone_contains(term, kind__in=[Phone.Kind.LANDLINE, Phone.Kind.MOBILE]))
+    return search.any_of(*matches)
 
 
 def email_order(queryset, descending):
@@ -83,12 +77,10 @@ class ContactFilter(CirrusFilterSet):
     email = WildcardFilter(method=email_like)
     externalkey = django_filters.CharFilter(field_name="external_key", help_text="Exact.")
     followedby = IntFilter(method="followed_by", help_text="Contacts this user follows.")
-    fulltext = FulltextFilter(
-        columns=["first_name", "last_name", _in_email, _in_phones, _in_job, "id_number", _in_address]
-    )
-    name = WildcardFilter(field_name="first_name")
+    fulltext = FulltextFilter(condition=fulltext)
+    name = WildcardFilter(method=party_like("first_name_key"))
     officephone = WildcardFilter(method=phone_like(Phone.Kind.LANDLINE))
-    surname = WildcardFilter(field_name="last_name")
+    surname = WildcardFilter(method=party_like("last_name_key"))
     title = WildcardFilter(method="title_like")
     primarycontact = FlagFilter(method="primary_contact")
     sorting = SortingFilter(
@@ -115,10 +107,11 @@ class ContactFilter(CirrusFilterSet):
         return queryset.filter(Exists(positions().filter(organisation__responsible_user_id__in=value)))
 
     def city_like(self, queryset, name, value):
-        return queryset.filter(Exists(default_address().filter(wildcard("city", value))))
+        return queryset.filter(search.like(Address, "city_key", value, is_default=True).q())
 
     def title_like(self, queryset, name, value):
-        return queryset.filter(Exists(positions().filter(wildcard("title", value))))
+        match = search.like(CompanyPosition, "title_key", value, party_column="person_id", is_primary=True)
+        return queryset.filter(match.q())
 
     def followed_by(self, queryset, name, value):
         return queryset.filter(

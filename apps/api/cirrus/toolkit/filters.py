@@ -279,15 +279,19 @@ class CsvIdsFilter(django_filters.Filter):
 @extend_schema_field(OpenApiTypes.STR)
 class FulltextFilter(django_filters.CharFilter):
     """The term (a plain substring, case-insensitive) in any of `columns`: column names, or
-    callables term -> Q for columns of child rows."""
+    callables term -> Q for columns of child rows. Or `condition`, a callable term -> Q that
+    searches them all (the parties' searches: apps/parties/search.py)."""
 
-    def __init__(self, *args, columns=(), **kwargs):
+    def __init__(self, *args, columns=(), condition=None, **kwargs):
         self.columns = columns
+        self.condition = condition
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
+        if self.condition is not None:
+            return qs.filter(self.condition(value))
         condition = Q()
         for column in self.columns:
             condition |= column(value) if callable(column) else Q(**{f"{column}__icontains": value})
