@@ -17,6 +17,9 @@ from .toolkit import geo
 from .toolkit.presenters import coordinate, flag, local_date, text
 
 User = get_user_model()
+# What a Cirrus account and a contact are: an organisation and a person (reference querysets).
+ORGANISATIONS = Party.objects.filter(kind=Party.Kind.ORGANISATION)
+PERSONS = Party.objects.filter(kind=Party.Kind.PERSON)
 
 
 def nullable(**kwargs):

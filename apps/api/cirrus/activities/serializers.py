@@ -28,6 +28,7 @@ from apps.sales.models import (
 
 from .. import fragments as f
 from ..coordinates import CoordinateSerializer
+from ..fragments import ORGANISATIONS, PERSONS
 from ..toolkit.fields import (
     CirrusSerializer,
     DateIn,
@@ -44,8 +45,6 @@ from ..toolkit.fields import (
 from ..toolkit.presenters import flag, local_date, local_time, text, utc
 
 User = get_user_model()
-PERSONS = Party.objects.filter(kind=Party.Kind.PERSON)
-ORGANISATIONS = Party.objects.filter(kind=Party.Kind.ORGANISATION)
 ACTIVITY_STATES = ProgressionState.objects.filter(applies_to=ProgressionState.AppliesTo.ACTIVITY)
 
 # --- Requests ---------------------------------------------------------------------------------

@@ -24,11 +24,18 @@ from apps.core.models import Tag
 from apps.parties.models import Party
 
 from .. import fragments as f
-from ..toolkit.fields import CirrusSerializer, FieldMap, Flag, IdObjectsField, Int, NumberIn, RefField, Str
+from ..toolkit.fields import (
+    INT32,
+    CirrusSerializer,
+    FieldMap,
+    Flag,
+    IdObjectsField,
+    Int,
+    NumberIn,
+    RefField,
+    Str,
+)
 from ..toolkit.presenters import flag, number, text
-
-INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
-
 
 # --- Requests ---------------------------------------------------------------------------------
 

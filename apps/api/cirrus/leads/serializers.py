@@ -14,6 +14,7 @@ from apps.sales.models import Lead, LeadActivityType, LeadStatus, Source
 
 from .. import fragments as f
 from ..toolkit.fields import (
+    INT32,
     CirrusSerializer,
     DateTimeIn,
     FieldMap,
@@ -28,7 +29,6 @@ from ..toolkit.fields import (
 from ..toolkit.presenters import flag, number, text, utc
 
 User = get_user_model()
-INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
 # --- Requests ---------------------------------------------------------------------------------
 

@@ -22,11 +22,11 @@ from apps.sales.models import (
 )
 
 from .. import fragments as f
+from ..fragments import ORGANISATIONS
 from ..toolkit.fields import CirrusSerializer, DateIn, FieldMap, Flag, IdObjectsField, NumberIn, RefField, Str
 from ..toolkit.presenters import flag, local_date, number, text, utc
 
 User = get_user_model()
-ORGANISATIONS = Party.objects.filter(kind=Party.Kind.ORGANISATION)
 
 # --- Requests ---------------------------------------------------------------------------------
 

@@ -15,10 +15,10 @@ from rest_framework import serializers
 from apps.accounts.models import PaymentTerm
 from apps.catalogue.models import Article, ArticleUnit, PriceGroup, PriceList
 from apps.core.models import SortGroup, Tag
-from apps.parties.models import Party
 from apps.sales.models import DeliveryTerm, DeliveryType, Opportunity, OrderStatus, OrderType
 
 from .. import fragments as f
+from ..fragments import ORGANISATIONS, PERSONS
 from ..prices.serializers import (
     ListedArticleSerializer,
     PriceGroupSerializer,
@@ -28,6 +28,7 @@ from ..prices.serializers import (
     price_list,
 )
 from ..toolkit.fields import (
+    INT32,
     CirrusSerializer,
     DateTimeIn,
     FieldMap,
@@ -42,9 +43,6 @@ from ..toolkit.fields import (
 from ..toolkit.presenters import flag, number, text, utc
 
 User = get_user_model()
-INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
-ORGANISATIONS = Party.objects.filter(kind=Party.Kind.ORGANISATION)
-PERSONS = Party.objects.filter(kind=Party.Kind.PERSON)
 
 
 class DateOfMoment(DateTimeIn):

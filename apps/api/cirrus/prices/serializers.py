@@ -10,6 +10,7 @@ from apps.catalogue.models import Article, ArticleUnit, PriceGroup
 
 from .. import fragments as f
 from ..toolkit.fields import (
+    INT32,
     CirrusSerializer,
     DateTimeIn,
     FieldMap,
@@ -20,8 +21,6 @@ from ..toolkit.fields import (
     not_of_type,
 )
 from ..toolkit.presenters import number, text, utc
-
-INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 
 
 class Bool(serializers.Field):

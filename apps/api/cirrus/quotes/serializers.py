@@ -11,11 +11,11 @@ from rest_framework import serializers
 
 from apps.accounts.models import PaymentTerm
 from apps.core.models import Tag
-from apps.parties.models import Party
 from apps.sales.models import DeliveryTerm, DeliveryType, Opportunity, Order, QuoteRelation, QuoteStatus
 from apps.sales.models_orders import Quote
 
 from .. import fragments as f
+from ..fragments import ORGANISATIONS, PERSONS
 from ..orders.serializers import ORDER, ROW, RowIn, row_common
 from ..prices.serializers import (
     ListedArticleSerializer,
@@ -24,6 +24,7 @@ from ..prices.serializers import (
     price_list,
 )
 from ..toolkit.fields import (
+    INT32,
     CirrusSerializer,
     DateIn,
     FieldMap,
@@ -38,9 +39,6 @@ from ..toolkit.fields import (
 from ..toolkit.presenters import flag, local_date, number, text, utc
 
 User = get_user_model()
-INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
-ORGANISATIONS = Party.objects.filter(kind=Party.Kind.ORGANISATION)
-PERSONS = Party.objects.filter(kind=Party.Kind.PERSON)
 
 
 class QuoteRowIn(RowIn):

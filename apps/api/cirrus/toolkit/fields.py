@@ -22,6 +22,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 INT64 = 2**63 - 1
+# The bounds of an `int` (32-bit) property, as keyword arguments of a field.
+INT32 = {"min_value": -(2**31), "max_value": 2**31 - 1}
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array", dict: "object"}
 
 
