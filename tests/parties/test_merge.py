@@ -21,8 +21,8 @@ from apps.core.changelog import history_for
 from apps.core.merging import MergeError, relations_to
 from apps.core.models import CustomFieldValue, Job, MergeRecord
 from apps.core.services import set_custom_field_value
+from apps.parties import keystore, services
 from apps.parties import merge as merge_module
-from apps.parties import services
 from apps.parties.merge import discovered_relations, merge_parties
 from apps.parties.models import (
     Address,
@@ -144,6 +144,7 @@ def pair(actor):
     Address.objects.filter(party=source, is_default=True).update(
         street="Rue Neuve", number="1", city="Brussels"
     )
+    keystore.refresh_keys([source.pk])  # an update() bypasses the match keys save() keeps
     services.add_address(actor, source, address_type=visiting, street="Main Street", city="Antwerp")
     services.add_address(actor, target, address_type=visiting, street="Kerkstraat", city="Leuven")
     # E-mails: the source's primary and a copy of the target's (another case).
