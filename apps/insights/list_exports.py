@@ -52,9 +52,13 @@ WRITERS = {ListExport.Format.CSV: CsvWriter, ListExport.Format.XLSX: XlsxWriter}
 
 
 def columns(model) -> list[tuple[str, str]]:
-    """(header, values() path) of the model's own fields, relations as their ids."""
+    """(header, values() path) of the model's own fields, relations as their ids; derived columns
+    (match keys, search documents: `changelog_exclude`) are left out."""
     out = []
+    derived = getattr(model, "changelog_exclude", ())
     for field in model._meta.concrete_fields:
+        if field.name in derived:
+            continue
         name = field.attname
         out.append((name, name))
     return out

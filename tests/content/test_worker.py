@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 
 from apps.content import services
 from apps.content.models import Picture, Thumbnail
@@ -53,8 +54,13 @@ def test_an_uploaded_picture_gets_its_thumbnails_through_the_worker(celery_worke
     def thumbnail_url():
         return peepl.get(f"pictures/{picture_id}/").json()["thumbnail_url"]
 
-    assert "/thumbnails/" in wait_for(thumbnail_url)
+    url = wait_for(thumbnail_url)
     picture = Picture.objects.get(pk=picture_id)
+    small = picture.thumbnails.get(size="small")
+    # A signed link to the download view, which serves the worker's thumbnail.
+    assert "/files/" in url and url.endswith("/" + small.file.name.rsplit("/", 1)[-1])
+    download = Client().get(url.removeprefix("http://testserver"))
+    assert download.status_code == 200 and b"".join(download.streaming_content)[:3] == b"\xff\xd8\xff"
     assert picture.status == "ready" and picture.content_type == "image/png"
     assert picture.sha256 == hashlib.sha256(png_bytes(1200, 800)).hexdigest()
     thumbs = list(picture.thumbnails.order_by("size"))
