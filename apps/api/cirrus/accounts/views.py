@@ -118,6 +118,7 @@ class AccountCoordinateList(CoordinateList):
 
 class AccountTypeList(CirrusView):
     permission_model = AccountType
+    queryset = AccountType.objects.none()  # for the schema; get() reads the rows
     serializer_class = s.AccountTypeSerializer
     pagination_class = None
 

@@ -72,6 +72,7 @@ class DynamicDataList(CirrusView):
     """O68: one item per field defined for the record's type, `value` null when unset."""
 
     permission_model = CustomFieldValue
+    queryset = CustomField.objects.none()  # what the filters apply to (for the schema); see get()
     serializer_class = s.DynamicDataSerializer
     filterset_class = DynamicDataFilter
 

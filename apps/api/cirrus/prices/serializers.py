@@ -4,6 +4,8 @@ booleans (the doc shows `true`), unlike the 0/1 flags elsewhere. Which price an 
 apps.catalogue.prices.price_for (its own list, else the default list, else the article's price).
 """
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalogue.models import Article, ArticleUnit, PriceGroup
@@ -23,6 +25,7 @@ from ..toolkit.fields import (
 from ..toolkit.presenters import number, text, utc
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class Bool(serializers.Field):
     """A JSON boolean (true/false), strictly."""
 
